@@ -24,7 +24,6 @@ from tests.personas import (  # noqa: F401 - fixtures shared by every test modul
 )
 
 
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

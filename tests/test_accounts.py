@@ -36,7 +36,9 @@ def test_a_wrong_code_is_refused_with_a_clear_message(client, resident):
     ask_for_code(client)
     wrong = "000000" if last_code() != "000000" else "111111"
 
-    response = client.post(reverse("accounts:resident-code"), {"code": wrong}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("accounts:resident-code"), {"code": wrong}, HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert "not right" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -59,7 +61,7 @@ def test_a_code_works_only_once(client, resident):
     code = last_code()
     client.post(reverse("accounts:resident-code"), {"code": code})
     client.logout()
-    client.session[ "sign_in_phone"] = RESIDENT_PHONE
+    client.session["sign_in_phone"] = RESIDENT_PHONE
 
     ask_for_code(client)  # refused: asked again within the minute
     response = client.post(
@@ -72,7 +74,9 @@ def test_a_code_works_only_once(client, resident):
 
 def test_a_malformed_phone_number_gets_an_error_and_no_text(client):
     response = client.post(
-        reverse("accounts:resident-sign-in"), {"phone": "12345"}, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("accounts:resident-sign-in"),
+        {"phone": "12345"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert "11-digit" in response.content.decode()
@@ -108,7 +112,8 @@ def test_staff_sign_in_with_a_password(client, officer):
 def test_repeated_failures_lock_the_account(client, officer, settings):
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         client.post(
-            reverse("accounts:staff-login"), {"username": "officer", "password": "wrong"}
+            reverse("accounts:staff-login"),
+            {"username": "officer", "password": "wrong"},
         )
 
     response = client.post(
@@ -126,13 +131,15 @@ def test_repeated_failures_lock_the_account(client, officer, settings):
 def test_the_lock_lifts_after_the_lockout_time(client, officer, settings):
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         client.post(
-            reverse("accounts:staff-login"), {"username": "officer", "password": "wrong"}
+            reverse("accounts:staff-login"),
+            {"username": "officer", "password": "wrong"},
         )
 
     later = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES + 1)
     with time_machine.travel(later):
         client.post(
-            reverse("accounts:staff-login"), {"username": "officer", "password": PASSWORD}
+            reverse("accounts:staff-login"),
+            {"username": "officer", "password": PASSWORD},
         )
 
     assert client.session["_auth_user_id"] == str(officer.pk)

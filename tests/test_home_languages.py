@@ -54,7 +54,9 @@ def test_the_switcher_sets_the_language(client):
 
 
 def test_a_signed_in_resident_s_choice_is_saved_on_the_record(client, resident):
-    client.force_login(resident.account, backend="commons.accounts.backends.PhoneCodeBackend")
+    client.force_login(
+        resident.account, backend="commons.accounts.backends.PhoneCodeBackend"
+    )
 
     client.post(reverse("core:set-language"), {"language": "bo", "next": "/"})
 

@@ -86,8 +86,11 @@ def test_the_command_reports_an_intact_chain(three_reads, capsys):
 def test_postgresql_refuses_to_rewrite_the_ledger(three_reads, statement):
     table = LedgerEntry._meta.db_table
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement.format(table))
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement.format(table))
 
     assert LedgerEntry.objects.count() == 4

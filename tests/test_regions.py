@@ -54,7 +54,9 @@ def test_tibetan_and_yi_areas_are_marked():
 
 
 def test_every_division_has_its_economic_zone():
-    assert not Region.objects.filter(level__gte=Level.PREFECTURE, economic_zone="").exists()
+    assert not Region.objects.filter(
+        level__gte=Level.PREFECTURE, economic_zone=""
+    ).exists()
     assert Region.objects.get(code="513400").economic_zone == "panxi"
 
 

@@ -19,7 +19,9 @@ from commons.registry.services import (
 from tests.personas import COMMUNITY
 
 
-def test_registering_the_same_id_number_twice_finds_the_first_record(resident, community):
+def test_registering_the_same_id_number_twice_finds_the_first_record(
+    resident, community
+):
     again, created = register_resident(
         NewResident(
             full_name="王秀英 (again)",
@@ -164,20 +166,27 @@ def test_a_change_keeps_history_and_everyone_reads_the_new_value(
     entry = LedgerEntry.objects.order_by("position").last()
     assert LedgerEntry.objects.count() == before + 1
     assert (entry.action, entry.fields) == (Action.CHANGE, ["phone"])
-    seen = read_record(resident, reader=officer, purpose=Purpose.SERVICE, fields=["phone"])
+    seen = read_record(
+        resident, reader=officer, purpose=Purpose.SERVICE, fields=["phone"]
+    )
     assert seen == {"phone": "13911112222"}
 
 
 def test_a_change_made_on_an_old_version_is_refused(resident, resident_account):
     change_record(
-        resident, actor=resident_account, purpose=Purpose.SELF,
+        resident,
+        actor=resident_account,
+        purpose=Purpose.SELF,
         changes={"preferred_language": "bo"},
     )
 
     with pytest.raises(StaleRecord):
         change_record(
-            resident, actor=resident_account, purpose=Purpose.SELF,
-            changes={"preferred_language": "ii"}, expected_version=1,
+            resident,
+            actor=resident_account,
+            purpose=Purpose.SELF,
+            changes={"preferred_language": "ii"},
+            expected_version=1,
         )
 
     assert Resident.objects.get(pk=resident.pk).preferred_language == "bo"
@@ -186,7 +195,9 @@ def test_a_change_made_on_an_old_version_is_refused(resident, resident_account):
 def test_a_grant_to_read_is_not_a_grant_to_change(resident, officer, service_grant):
     with pytest.raises(AccessRefused):
         change_record(
-            resident, actor=officer, purpose=Purpose.SERVICE,
+            resident,
+            actor=officer,
+            purpose=Purpose.SERVICE,
             changes={"phone": "13911112222"},
         )
 
@@ -196,6 +207,8 @@ def test_a_grant_to_read_is_not_a_grant_to_change(resident, officer, service_gra
 def test_a_resident_cannot_change_what_needs_an_office(resident, resident_account):
     with pytest.raises(AccessRefused):
         change_record(
-            resident, actor=resident_account, purpose=Purpose.SELF,
+            resident,
+            actor=resident_account,
+            purpose=Purpose.SELF,
             changes={"low_income": True},
         )

@@ -23,7 +23,9 @@ def lookup(client, resident, fields, purpose="service"):
     )
 
 
-def test_a_resident_sees_their_record_and_who_read_it(client, resident, officer, service_grant):
+def test_a_resident_sees_their_record_and_who_read_it(
+    client, resident, officer, service_grant
+):
     client.force_login(officer)
     lookup(client, resident, ["full_name", "phone"])
     client.force_login(resident.account, backend=PHONE_BACKEND)
@@ -37,18 +39,24 @@ def test_a_resident_sees_their_record_and_who_read_it(client, resident, officer,
     assert "Answering the resident" in html
 
 
-def test_the_ledger_is_shown_in_the_resident_s_language(client, resident, officer, service_grant):
+def test_the_ledger_is_shown_in_the_resident_s_language(
+    client, resident, officer, service_grant
+):
     client.force_login(officer)
     lookup(client, resident, ["phone"])
     client.force_login(resident.account, backend=PHONE_BACKEND)
 
-    html = client.get(reverse("registry:my-ledger"), HTTP_ACCEPT_LANGUAGE="bo").content.decode()
+    html = client.get(
+        reverse("registry:my-ledger"), HTTP_ACCEPT_LANGUAGE="bo"
+    ).content.decode()
 
     assert "锦江区" in html  # the department, named with its county
     assert any("\u0f00" <= char <= "\u0fff" for char in html)
 
 
-def test_staff_look_up_a_record_within_their_grant(client, resident, officer, service_grant):
+def test_staff_look_up_a_record_within_their_grant(
+    client, resident, officer, service_grant
+):
     client.force_login(officer)
     before = LedgerEntry.objects.count()
 
@@ -58,7 +66,9 @@ def test_staff_look_up_a_record_within_their_grant(client, resident, officer, se
     assert LedgerEntry.objects.count() == before + 1
 
 
-def test_staff_are_refused_fields_outside_their_grant(client, resident, officer, service_grant):
+def test_staff_are_refused_fields_outside_their_grant(
+    client, resident, officer, service_grant
+):
     client.force_login(officer)
     before = LedgerEntry.objects.count()
 
@@ -80,7 +90,8 @@ def test_staff_of_another_county_are_refused(client, resident, outsider):
 
 @pytest.mark.parametrize("persona", ["resident_account", "analyst", "intermediary"])
 def test_other_roles_cannot_open_the_look_up_page(client, request, persona):
-    client.force_login(request.getfixturevalue(persona))
+    user = request.getfixturevalue(persona)
+    client.force_login(user, backend=PHONE_BACKEND if user.is_resident else None)
 
     assert client.get(reverse("registry:lookup")).status_code == 403
 
@@ -97,7 +108,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, db):
     assert response.status_code == 302
 
 
-def test_registering_an_existing_person_makes_no_second_record(client, resident, officer):
+def test_registering_an_existing_person_makes_no_second_record(
+    client, resident, officer
+):
     client.force_login(officer)
 
     response = client.post(
@@ -117,12 +130,18 @@ def test_registering_an_existing_person_makes_no_second_record(client, resident,
     assert Resident.objects.count() == 1
 
 
-def test_the_api_refuses_a_read_outside_the_grant(client, resident, officer, service_grant):
+def test_the_api_refuses_a_read_outside_the_grant(
+    client, resident, officer, service_grant
+):
     client.force_login(officer)
 
     response = client.post(
         reverse("api-lookup"),
-        {"id_number": id_number_of(resident), "purpose": "service", "fields": ["birth_date"]},
+        {
+            "id_number": id_number_of(resident),
+            "purpose": "service",
+            "fields": ["birth_date"],
+        },
         content_type="application/json",
     )
 
@@ -134,7 +153,11 @@ def test_the_api_returns_the_granted_fields(client, resident, officer, service_g
 
     response = client.post(
         reverse("api-lookup"),
-        {"id_number": id_number_of(resident), "purpose": "service", "fields": ["phone"]},
+        {
+            "id_number": id_number_of(resident),
+            "purpose": "service",
+            "fields": ["phone"],
+        },
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -142,7 +165,9 @@ def test_the_api_returns_the_granted_fields(client, resident, officer, service_g
     assert response.json() == [{"label": "Phone number", "value": "13900000001"}]
 
 
-def test_the_api_gives_a_resident_their_ledger_and_refuses_staff(client, resident, officer):
+def test_the_api_gives_a_resident_their_ledger_and_refuses_staff(
+    client, resident, officer
+):
     client.force_login(resident.account, backend=PHONE_BACKEND)
     assert client.get(reverse("api-my-ledger")).status_code == 200
 

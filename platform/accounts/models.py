@@ -99,6 +99,9 @@ class OneTimeCode(models.Model):
         verbose_name = _("one-time code")
         verbose_name_plural = _("one-time codes")
 
+    def __str__(self) -> str:
+        return f"code {self.pk}"
+
 
 class SmsMessage(models.Model):
     """Every text message the platform sends, as an outbox and a record."""
@@ -113,3 +116,6 @@ class SmsMessage(models.Model):
         verbose_name = _("text message")
         verbose_name_plural = _("text messages")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"

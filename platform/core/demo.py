@@ -186,7 +186,7 @@ def seed_resident(
     flags: dict[str, bool],
 ) -> Credential:
     community = Region.objects.get(code=community_code)
-    resident, _created = register_resident(
+    register_resident(
         NewResident(
             full_name=name,
             id_number=make_id_number(community_code, birth, serial * 2 + 1),

@@ -50,9 +50,15 @@ class LedgerEntry(models.Model):
             models.Index(fields=["resident", "-position"], name="ledger_resident")
         ]
 
+    def __str__(self) -> str:
+        return f"entry {self.position}"
+
 
 class LedgerHead(models.Model):
     """The single row naming the last entry; appends lock it to stay in order."""
 
     position = models.PositiveBigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"head at {self.position}"

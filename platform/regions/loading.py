@@ -133,22 +133,27 @@ def all_rows() -> list[Row]:
     english_names = {
         item["code"]: item["name_en"] for item in read_csv(DATA_DIR / "names_en.csv")
     }
-    divisions = list(division_rows(english_names))
-    by_code = {row.code: row for row in divisions}
-    lower = [*village_rows(), *grid_rows()]
-    # Villages and grids take the economic zone and autonomy of their parent,
-    # so every level can be grouped the same way.
-    for row in lower:
-        parent = by_code[row.parent_code]
-        row.economic_zone = parent.economic_zone
-        row.ethnic_autonomy = parent.ethnic_autonomy
+    rows = sorted(
+        [*division_rows(english_names), *village_rows(), *grid_rows()],
+        key=lambda row: row.level,
+    )
+    by_code: dict[str, Row] = {}
+    # A division inside an autonomous prefecture is part of that area even
+    # where its own row is not marked (Xichang, in Liangshan, is Yi), unless
+    # it is marked otherwise (Muli, in Liangshan, is Tibetan). Zones likewise
+    # pass down to villages and grids.
+    for row in rows:
+        parent = by_code.get(row.parent_code)
+        if parent is not None:
+            row.economic_zone = row.economic_zone or parent.economic_zone
+            row.ethnic_autonomy = row.ethnic_autonomy or parent.ethnic_autonomy
         by_code[row.code] = row
-    return [*divisions, *lower]
+    return rows
 
 
 def load_sichuan() -> LoadReport:
     """Create or update every division; return what changed."""
-    rows = sorted(all_rows(), key=lambda row: row.level)
+    rows = all_rows()
     report = LoadReport()
 
     with translation.override("zh-hans"), transaction.atomic():

@@ -61,9 +61,8 @@ def check_access(
     missing = fields - granted
     if missing:
         labels = ", ".join(str(RecordField(name).label) for name in sorted(missing))
-        raise AccessRefused(
-            _(
-                "Your department has no grant to use these fields for this purpose: %(fields)s"
-            )
-            % {"fields": labels}
+        message = _(
+            "Your department has no grant to use these fields "
+            "for this purpose: %(fields)s"
         )
+        raise AccessRefused(message % {"fields": labels})

@@ -10,7 +10,16 @@ from commons.registry.models import Gender, Purpose, RecordField
 OFFICE_PURPOSES = [choice for choice in Purpose.choices if choice[0] != Purpose.SELF]
 
 
+class IdNumberInput(forms.TextInput):
+    """Never echoes the number back into the page, as a password field."""
+
+    def format_value(self, value: object) -> None:
+        return None
+
+
 class IdNumberField(forms.CharField):
+    widget = IdNumberInput
+
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", _("ID number"))
         kwargs.setdefault("max_length", 18)
@@ -21,7 +30,7 @@ class IdNumberField(forms.CharField):
 
 
 class LookupForm(forms.Form):
-    id_number = IdNumberField(widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    id_number = IdNumberField(widget=IdNumberInput(attrs={"autocomplete": "off"}))
     purpose = forms.ChoiceField(label=_("Purpose"), choices=OFFICE_PURPOSES)
     fields = forms.MultipleChoiceField(
         label=_("Details you need"),
@@ -32,7 +41,7 @@ class LookupForm(forms.Form):
 
 class RegisterForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=100)
-    id_number = IdNumberField(widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    id_number = IdNumberField(widget=IdNumberInput(attrs={"autocomplete": "off"}))
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=30, required=False)

@@ -166,6 +166,9 @@ class ResidentRevision(models.Model):
         ]
         ordering = ["resident", "version"]
 
+    def __str__(self) -> str:
+        return f"{self.resident_id} v{self.version}"
+
 
 class AccessGrant(models.Model):
     """Lets one department read (and perhaps change) some fields for a purpose."""

@@ -59,6 +59,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {item.role:<24} {item.sign_in:<22} {item.secret:<36} {item.where}"
             )
-        self.stdout.write(
-            "Staff sign in at /accounts/staff/sign-in/, residents at /accounts/sign-in/."
-        )
+        self.stdout.write("Staff sign in at /accounts/staff/sign-in/,")
+        self.stdout.write("residents at /accounts/sign-in/.")
