@@ -19,15 +19,18 @@ gets cheaper as the run proceeds.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
-from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import highspy
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import sparse
+
+logger = logging.getLogger(__name__)
 
 RTS_CHOICES = ("vrs", "crs")
 ORIENTATIONS = ("input", "output")
@@ -50,8 +53,10 @@ FRONTIER_MARGIN = 1e-6
 # of order one on the column-scaled data, and a truly zero dual is reported
 # within the solver tolerance, far below this threshold.
 DUAL_ZERO = 1e-7
-# Reference weights below this are solver noise, not peers.
+# Reference weights below this are solver noise, not peers; slacks below
+# this fraction of their column's mean are rounding, not slack.
 LAMBDA_ZERO = 1e-10
+SLACK_ZERO = 1e-10
 # Scale efficiency within this distance of 1 counts as constant returns, and
 # NIRS and VRS scores within it count as equal.
 SCALE_TOLERANCE = 1e-6
@@ -60,6 +65,13 @@ SCALE_TOLERANCE = 1e-6
 PARALLEL_MINIMUM_UNITS = 2_000
 # Random price directions used to seed each model with frontier units.
 SEED_DIRECTIONS = 64
+# Candidates are screened for dominance again whenever the model has grown
+# by this factor since the last screen, and in blocks of this many units.
+SCREEN_GROWTH = 1.5
+SCREEN_BLOCK = 2048
+# When holding the radial factor exactly at its optimum leaves the slack
+# phase infeasible by rounding, it is loosened by this relative band.
+SLACK_PHASE_BAND = 1e-9
 
 
 class Targets(NamedTuple):
@@ -133,8 +145,8 @@ class _ChunkResult(NamedTuple):
 
 
 def solve(
-    inputs: np.ndarray | Sequence[Sequence[float]],
-    outputs: np.ndarray | Sequence[Sequence[float]],
+    inputs: ArrayLike,
+    outputs: ArrayLike,
     *,
     rts: str = "vrs",
     orientation: str = "input",
@@ -154,16 +166,15 @@ def solve(
     may not create.
     """
     problem = _prepare(inputs, outputs, rts, orientation)
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}.")
+    _check_workers(workers)
 
     radial, lambdas = _run(problem, with_slacks=True, workers=workers)
     return _assemble(problem, radial, lambdas)
 
 
 def scale_efficiency(
-    inputs: np.ndarray | Sequence[Sequence[float]],
-    outputs: np.ndarray | Sequence[Sequence[float]],
+    inputs: ArrayLike,
+    outputs: ArrayLike,
     *,
     orientation: str = "input",
     workers: int = 1,
@@ -173,17 +184,19 @@ def scale_efficiency(
     Three radial runs (no slack phase) give the CCR, BCC and NIRS scores, in
     the same convention as :func:`solve` (1/phi for the output orientation).
     """
+    problem = _prepare(inputs, outputs, "crs", orientation)
+    _check_workers(workers)
+
     scores = {}
     for rts in ("crs", "vrs", "nirs"):
-        problem = _prepare(inputs, outputs, rts, orientation, internal=True)
-        radial, _ = _run(problem, with_slacks=False, workers=workers)
+        radial, _ = _run(replace(problem, rts=rts), with_slacks=False, workers=workers)
         scores[rts] = _efficiency(radial, orientation)
 
     scale = scores["crs"] / scores["vrs"]
-    constant = np.abs(scale - 1.0) <= SCALE_TOLERANCE
-    decreasing = np.abs(scores["nirs"] - scores["vrs"]) <= SCALE_TOLERANCE
-    classes = np.where(constant, "constant", "increasing").astype(object)
-    classes[~constant & decreasing] = "decreasing"
+    increasing, constant, decreasing = RETURNS_TO_SCALE
+    classes = np.full(scale.size, increasing, dtype=object)
+    classes[np.abs(scores["nirs"] - scores["vrs"]) <= SCALE_TOLERANCE] = decreasing
+    classes[np.abs(scale - 1.0) <= SCALE_TOLERANCE] = constant
     return ScaleEfficiency(
         crs=scores["crs"],
         vrs=scores["vrs"],
@@ -194,16 +207,13 @@ def scale_efficiency(
 
 
 def _prepare(
-    inputs: np.ndarray | Sequence[Sequence[float]],
-    outputs: np.ndarray | Sequence[Sequence[float]],
+    inputs: ArrayLike,
+    outputs: ArrayLike,
     rts: str,
     orientation: str,
-    *,
-    internal: bool = False,
 ) -> _Problem:
-    allowed = (*RTS_CHOICES, "nirs") if internal else RTS_CHOICES
-    if rts not in allowed:
-        raise ValueError(f"rts must be one of {', '.join(allowed)}; got {rts!r}.")
+    if rts not in RTS_CHOICES:
+        raise ValueError(f"rts must be one of {', '.join(RTS_CHOICES)}; got {rts!r}.")
     if orientation not in ORIENTATIONS:
         raise ValueError(
             f"orientation must be one of {', '.join(ORIENTATIONS)}; "
@@ -227,6 +237,13 @@ def _prepare(
         rts=rts,
         orientation=orientation,
     )
+
+
+def _check_workers(workers: int) -> None:
+    if not isinstance(workers, int) or workers < 1:
+        raise ValueError(
+            f"workers must be a whole number of at least 1, got {workers!r}."
+        )
 
 
 def _as_matrix(values: object, name: str) -> np.ndarray:
@@ -325,9 +342,8 @@ def _assemble(
     else:
         input_slacks = x - projected_inputs
         output_slacks = projected_outputs - radial[:, np.newaxis] * y
-    # Tiny negative slacks are the solver's rounding, not infeasibility.
-    input_slacks = np.maximum(input_slacks, 0.0)
-    output_slacks = np.maximum(output_slacks, 0.0)
+    input_slacks = _clean_slacks(input_slacks, x)
+    output_slacks = _clean_slacks(output_slacks, y)
 
     if problem.orientation == "input":
         targets = Targets(
@@ -348,6 +364,13 @@ def _assemble(
         rts=problem.rts,
         orientation=problem.orientation,
     )
+
+
+def _clean_slacks(slacks: np.ndarray, data: np.ndarray) -> np.ndarray:
+    # Slacks within rounding of zero, negative ones included, are reported
+    # as exactly zero so that a slack-free projection reads as one.
+    noise = SLACK_ZERO * data.mean(axis=0)
+    return np.where(slacks > noise, slacks, 0.0)
 
 
 def _efficiency(radial: np.ndarray, orientation: str) -> np.ndarray:
@@ -413,11 +436,17 @@ class _UnitSolver:
         self._in_model = np.zeros(self._x.shape[0], dtype=bool)
         self._members: list[int] = []
         self._member_array = np.zeros(0, dtype=np.int64)
+        self._candidates: np.ndarray
+        self._candidate_coefficients: np.ndarray
+        self._candidate_costs: np.ndarray
+        self._dropped_since_compaction = 0
         self._set_candidates(np.arange(self._x.shape[0]))
         self._in_slack_phase = False
 
         self._highs = self._new_model()
         self._add_units(self._seed_units())
+        self._screened_members = 0
+        self._screen()
 
     def solve(
         self, unit: int, with_slacks: bool
@@ -430,6 +459,8 @@ class _UnitSolver:
             self._drop_candidate(unit)
         if with_slacks and not self._slacks_are_zero(duals):
             _, _, values = self._optimise(unit, slack_phase=True, radial=radial)
+        if len(self._members) >= SCREEN_GROWTH * self._screened_members:
+            self._screen()
 
         return radial, *self._weights(unit, values)
 
@@ -528,7 +559,7 @@ class _UnitSolver:
     ) -> tuple[float, np.ndarray, np.ndarray]:
         self._set_phase(unit, slack_phase, radial)
         while True:
-            solution = self._run(unit)
+            solution = self._run(unit, slack_phase, radial)
             duals = np.array(solution.row_dual)
             entering = self._price(duals, slack_phase)
             if entering.size == 0:
@@ -544,7 +575,10 @@ class _UnitSolver:
             column_count = 2 + len(self._members)
             if slack_phase:
                 costs = np.concatenate(
-                    ([0.0, self._slack_costs[unit]], self._slack_costs[self._member_array])
+                    (
+                        [0.0, self._slack_costs[unit]],
+                        self._slack_costs[self._member_array],
+                    )
                 )
             else:
                 costs = np.zeros(column_count)
@@ -558,13 +592,18 @@ class _UnitSolver:
         else:
             highs.changeColBounds(0, 0.0, highspy.kHighsInf)
 
-    def _run(self, unit: int) -> highspy.HighsSolution:
+    def _run(
+        self, unit: int, slack_phase: bool, radial: float
+    ) -> highspy.HighsSolution:
         highs = self._highs
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             # A warm start can stall on a numerically awkward basis; a cold
             # start from scratch is the standard remedy.
             highs.clearSolver()
+            highs.run()
+        if slack_phase and highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            self._relax_radial(unit, radial)
             highs.run()
         status = highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
@@ -573,6 +612,24 @@ class _UnitSolver:
                 f"{highs.modelStatusToString(status)}."
             )
         return highs.getSolution()
+
+    def _relax_radial(self, unit: int, radial: float) -> None:
+        # The radial optimum is feasible only to the solver tolerance, so
+        # holding it exactly can, rarely, leave no feasible point.  Loosening
+        # it lets the slack sum grow by the bound's dual times the band, which
+        # is why this is a fallback and is logged.
+        band = SLACK_PHASE_BAND * max(1.0, radial)
+        logger.warning(
+            "DEA slack phase of unit %s infeasible at the radial optimum %s; "
+            "relaxed by %s.",
+            unit,
+            radial,
+            band,
+        )
+        if self._problem.orientation == "input":
+            self._highs.changeColBounds(0, radial, radial + band)
+        else:
+            self._highs.changeColBounds(0, radial - band, radial)
 
     def _price(self, duals: np.ndarray, slack_phase: bool) -> np.ndarray:
         candidates = self._candidates
@@ -598,6 +655,34 @@ class _UnitSolver:
         # a tenth of the block is dead weight.
         if self._dropped_since_compaction * 10 >= self._candidates.size:
             self._set_candidates(self._candidates[~self._dropped[self._candidates]])
+
+    def _screen(self) -> None:
+        """Drop candidates that a model member dominates outright.
+
+        A unit using no less of any input and producing no more of any
+        output than another unit, and differing from it, is not an extreme
+        point of the technology under any returns to scale, so its column
+        never needs pricing.  Only members added since the last screen are
+        compared, in blocks that bound the memory of the comparison.
+        """
+        dominators = self._coefficients[self._member_array[self._screened_members :]]
+        self._screened_members = len(self._members)
+        inputs = slice(0, self._input_count)
+        outputs = slice(self._input_count, self._input_count + self._output_count)
+        candidates = self._candidates[~self._dropped[self._candidates]]
+        for start in range(0, candidates.size, SCREEN_BLOCK):
+            block = candidates[start : start + SCREEN_BLOCK]
+            data = self._coefficients[block][:, np.newaxis, :]
+            no_more_input = (
+                dominators[np.newaxis, :, inputs] <= data[..., inputs]
+            ).all(2)
+            no_less_output = (
+                dominators[np.newaxis, :, outputs] >= data[..., outputs]
+            ).all(2)
+            identical = (dominators[np.newaxis] == data).all(2)
+            dominated = (no_more_input & no_less_output & ~identical).any(axis=1)
+            self._dropped[block[dominated]] = True
+        self._set_candidates(candidates[~self._dropped[candidates]])
 
     def _set_candidates(self, candidates: np.ndarray) -> None:
         self._candidates = candidates

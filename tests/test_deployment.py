@@ -359,11 +359,10 @@ def test_worker_command_answers_a_celery_ping(
     redis_url: str,
     tmp_path: Path,
 ) -> None:
-    # A node name and a queue of its own: the ping must come from this worker,
-    # and tasks left in the broker by other tests are not its to run.
-    name = f"deployment-test-{os.getpid()}"
-    node = f"{name}@{socket.gethostname()}"
-    command = [*service_command(compose, "worker"), "-n", node, "-Q", name]
+    # A node name of its own, so the answer comes from this worker, and a queue
+    # nothing is sent to, so tasks other tests left in the broker stay there.
+    node = f"deployment-test-{os.getpid()}@{socket.gethostname()}"
+    command = [*service_command(compose, "worker"), "-n", node, "-Q", "deployment-test"]
     log_path = tmp_path / "worker.log"
 
     with running(command, production_env, log_path) as process:

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
 from commons.ledger.models import Action, LedgerEntry
 from commons.registry.access import AccessRefused
@@ -101,7 +102,7 @@ def test_a_field_outside_the_grant_is_refused_and_not_logged_as_read(
 ):
     before = LedgerEntry.objects.count()
 
-    with pytest.raises(AccessRefused, match="no grant"):
+    with translation.override("en"), pytest.raises(AccessRefused, match="no grant"):
         read_record(
             resident, reader=officer, purpose=Purpose.SERVICE, fields=["birth_date"]
         )
@@ -127,7 +128,7 @@ def test_an_expired_grant_opens_nothing(resident, officer, service_grant):
 def test_staff_of_another_county_cannot_read_the_record(resident, outsider):
     before = LedgerEntry.objects.count()
 
-    with pytest.raises(AccessRefused, match="jurisdiction"):
+    with translation.override("en"), pytest.raises(AccessRefused, match="jurisdiction"):
         read_record(
             resident, reader=outsider, purpose=Purpose.SERVICE, fields=["full_name"]
         )

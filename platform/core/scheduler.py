@@ -27,6 +27,9 @@ class InProcessScheduler(threading.Thread):
         super().__init__(name="in-process-beat", daemon=True)
         self.stopping = threading.Event()
         self.last_run: dict[str, datetime] = {}
+        # Task modules are found lazily; a worker imports them at start-up,
+        # and so must this stand-in for one.
+        app.loader.import_default_modules()
 
     def run(self) -> None:
         started = timezone.now()

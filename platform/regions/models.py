@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.IntegerChoices):
@@ -22,11 +23,14 @@ class EconomicZone(models.TextChoices):
 
 
 class EthnicAutonomy(models.TextChoices):
-    NONE = "", _("None")
-    TIBETAN = "tibetan", _("Tibetan")
-    TIBETAN_QIANG = "tibetan_qiang", _("Tibetan and Qiang")
-    YI = "yi", _("Yi")
-    QIANG = "qiang", _("Qiang")
+    NONE = "", pgettext_lazy("autonomous area", "None")
+    TIBETAN = "tibetan", pgettext_lazy("autonomous area", "Tibetan")
+    TIBETAN_QIANG = (
+        "tibetan_qiang",
+        pgettext_lazy("autonomous area", "Tibetan and Qiang"),
+    )
+    YI = "yi", pgettext_lazy("autonomous area", "Yi")
+    QIANG = "qiang", pgettext_lazy("autonomous area", "Qiang")
 
 
 class RegionQuerySet(models.QuerySet):

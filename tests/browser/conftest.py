@@ -19,10 +19,6 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 360, "height": 740}
 TABLET = {"width": 800, "height": 1280}
 
-# Playwright's synchronous API keeps an event loop in this thread; the test's
-# own database calls are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def browser():
@@ -32,12 +28,19 @@ def browser():
         pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    # Playwright's synchronous API keeps an event loop in this thread; the
+    # tests' own database calls stay synchronous and safe. Set only while the
+    # browser runs, so subprocesses of other tests do not inherit it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
