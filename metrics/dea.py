@@ -12,9 +12,12 @@ few frontier units, and grows by column generation.  After each solve the
 duals price every candidate unit in one matrix product; a unit whose reduced
 cost is negative joins the model and the program is solved again.  The
 answer is therefore exactly that of the full program.  Units shown to be
-radially inefficient can never be part of the frame (the extreme efficient
-units that span the frontier), so they leave the candidate set and pricing
-gets cheaper as the run proceeds.
+radially inefficient, or dominated outright by a model member, can never be
+part of the frame (the extreme efficient units that span the frontier), so
+they leave the candidate set and pricing gets cheaper as the run proceeds.
+The slack phase is skipped when every input and output row has a nonzero
+dual, since complementary slackness then rules out any slack.  With several
+workers the units are shared among processes, each with its own model.
 """
 
 from __future__ import annotations
@@ -102,7 +105,7 @@ class DEAResult:
     orientation: str
 
     def peers(self, unit: int) -> np.ndarray:
-        """Indices of the units with a positive reference weight for ``unit``."""
+        """Indices of the units that carry positive weight for ``unit``."""
         start, end = self.lambdas.indptr[unit], self.lambdas.indptr[unit + 1]
         return np.sort(self.lambdas.indices[start:end])
 
@@ -159,11 +162,17 @@ def solve(
     or "crs" (CCR); ``orientation`` is "input" or "output".  The efficiency of
     the output orientation is 1/phi, the reciprocal of the expansion factor.
     Slacks come from a second phase that maximises their plain sum in
-    original units with the radial score held at its optimum.
+    original units with the radial score held at its optimum.  That sum is
+    dominated by the columns with the largest values: slacks in a column
+    many orders of magnitude smaller (a mean below 1e-4 next to one above
+    1e4, say) are resolved only to the solver's tolerance relative to the
+    largest, where Benchmarking would rescale the columns first.
 
-    ``workers`` above one spreads the units over that many processes (started
-    with "spawn"), which a daemonic process such as a Celery prefork worker
-    may not create.
+    ``workers`` above one spreads the units over up to that many processes
+    (this one included), each given at least ``PARALLEL_MINIMUM_UNITS``
+    units.  The extra processes are started with "spawn", which a daemonic
+    process such as a Celery prefork worker may not do: keep the default of
+    one worker there.
     """
     problem = _prepare(inputs, outputs, rts, orientation)
     _check_workers(workers)
@@ -465,6 +474,8 @@ class _UnitSolver:
         return radial, *self._weights(unit, values)
 
     def _new_model(self) -> highspy.Highs:
+        # highspy prints its banner to stdout once per process, on the first
+        # construction, before any option can silence it.
         highs = highspy.Highs()
         for option, value in (
             ("output_flag", False),
@@ -533,7 +544,7 @@ class _UnitSolver:
         self._member_array = np.array(self._members, dtype=np.int64)
 
     def _load(self, unit: int) -> None:
-        """Write the evaluated unit into the radial column, own column and rhs."""
+        """Write the unit into the radial column, own column and rhs."""
         highs = self._highs
         own = self._coefficients[unit]
         for row, value in enumerate(own):

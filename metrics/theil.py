@@ -17,7 +17,7 @@ where T_g is the index computed inside group g alone.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,7 +75,7 @@ def theil_t(amounts: ArrayLike, populations: ArrayLike) -> float:
 
 
 def decompose(
-    amounts: ArrayLike, populations: ArrayLike, groups: Sequence[Hashable]
+    amounts: ArrayLike, populations: ArrayLike, groups: Iterable[Hashable]
 ) -> TheilDecomposition:
     """Split the Theil T index of the units into between and within groups.
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "commons.accounts",
     "commons.registry",
     "commons.ledger",
+    "appeals",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commons.ledger.tasks.verify_ledger_chain",
         "schedule": crontab(hour=2, minute=30),
     },
+    "route-unrouted-appeals": {
+        "task": "appeals.tasks.reenqueue_unrouted",
+        "schedule": 60.0,
+    },
+    "escalate-overdue-appeals": {
+        "task": "appeals.tasks.escalate_overdue",
+        "schedule": 300.0,
+    },
+    "close-unrated-appeals": {
+        "task": "appeals.tasks.close_unrated",
+        "schedule": 3600.0,
+    },
     "purge-expired-codes": {
         "task": "commons.accounts.tasks.purge_expired_codes",
         "schedule": 3600.0,
@@ -243,4 +256,9 @@ LOGGING = {
 
 # Functions the demo command calls after the platform's own demo data, so each
 # app seeds its part without the platform core importing the apps.
-DEMO_SEEDERS: list[str] = []
+DEMO_SEEDERS: list[str] = ["appeals.seeds.seed_demo"]
+
+# Residents may rate or reopen an answer for this many days; then it closes.
+APPEAL_FEEDBACK_DAYS = env_int("APPEAL_FEEDBACK_DAYS", 7)
+# An appeal still overdue this long after an escalation climbs one level more.
+APPEAL_ESCALATION_REPEAT_HOURS = env_int("APPEAL_ESCALATION_REPEAT_HOURS", 24)

@@ -1,8 +1,9 @@
-"""The standard departments of each county and township, created in bulk.
+"""The standard departments of every level, created in bulk.
 
-Every county has the same line bureaus, and every township a service centre
-that takes what no bureau claims. Names are built per language from the
-translated sector name and the region's name.
+The province, each prefecture and each county have the same line bureaus and
+a general office; every township has a service centre that takes what no
+bureau claims. Escalations climb this ladder one level at a time. Names are
+built per language from the translated sector name and the region's name.
 """
 
 import logging
@@ -16,7 +17,7 @@ from commons.regions.models import Department, Level, Region, Sector
 
 logger = logging.getLogger(__name__)
 
-COUNTY_SECTORS = [
+LINE_SECTORS = [
     Sector.CIVIL_AFFAIRS,
     Sector.HEALTH,
     Sector.SOCIAL_SECURITY,
@@ -25,13 +26,16 @@ COUNTY_SECTORS = [
     Sector.ECOLOGY,
     Sector.EDUCATION,
     Sector.AGRICULTURE,
+    Sector.GENERAL,
 ]
 BATCH_SIZE = 2000
 
 
-def bureau_name(region_name: str, sector: Sector) -> str:
-    if sector == Sector.GENERAL:
+def bureau_name(region_name: str, sector: Sector, level: int) -> str:
+    if sector == Sector.GENERAL and level == Level.TOWNSHIP:
         return _("%(region)s service centre") % {"region": region_name}
+    if sector == Sector.GENERAL:
+        return _("%(region)s government office") % {"region": region_name}
     return _("%(region)s %(sector)s bureau") % {
         "region": region_name,
         "sector": sector.label,
@@ -44,16 +48,16 @@ def translated_names(region: Region, sector: Sector) -> dict[str, str]:
         field = f"name_{code.replace('-', '_')}"
         with translation.override(code):
             region_name = getattr(region, field) or region.name_zh_hans
-            names[field] = bureau_name(region_name, sector)
+            names[field] = bureau_name(region_name, sector, region.level)
     return names
 
 
 def seed_departments() -> int:
     """Create the missing standard departments; return how many were made."""
     existing = set(Department.objects.values_list("code", flat=True))
-    counties = Region.objects.filter(level=Level.COUNTY)
+    upper = Region.objects.filter(level__lte=Level.COUNTY)
     townships = Region.objects.filter(level=Level.TOWNSHIP, is_administrative=True)
-    wanted = [(county, sector) for county in counties for sector in COUNTY_SECTORS]
+    wanted = [(region, sector) for region in upper for sector in LINE_SECTORS]
     wanted += [(township, Sector.GENERAL) for township in townships]
 
     new = []

@@ -244,3 +244,25 @@ def attach_account(user: User) -> Resident | None:
     record.account = user
     logger.info("Resident record %s linked to account %s", record.pk, user.pk)
     return record
+
+
+def system_read(
+    resident: Resident, *, fields: list[str], purpose: str, detail: str
+) -> dict[str, Any]:
+    """A read by the platform itself (routing an appeal), ledgered like any other.
+
+    No person reads here, so no grant applies; ``detail`` tells the resident
+    what the platform used the fields for.
+    """
+    with transaction.atomic():
+        current = Resident.objects.get(pk=resident.pk)
+        ledger.append(
+            resident_id=current.pk,
+            actor=None,
+            department=None,
+            action=Action.READ,
+            fields=fields,
+            purpose=purpose,
+            detail=detail,
+        )
+    return {name: field_value(current, name) for name in sorted(fields)}

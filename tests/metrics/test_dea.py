@@ -1,13 +1,19 @@
 """DEA scores, slacks and peers against published examples and a naive solver.
 
-Published values come from the examples shipped with DEAP 2.1 and printed in
-its guide: T. J. Coelli (1996), "A Guide to DEAP Version 2.1: A Data
-Envelopment Analysis (Computer) Program", CEPA Working Paper 96/08,
-University of New England.  Example 1 (eg1-dta.txt) has five firms, one
-output and two inputs; the one-input one-output data of example 2
-(eg2-dta.txt) is also the first year of the Malmquist example 4
-(eg4-dta.txt).  DEAP prints three decimals, so each expected value is also
-derived by hand below, exactly, and asserted to 1e-6.
+Published values come from the example outputs shipped with DEAP 2.1 and
+described in its guide: T. J. Coelli (1996), "A Guide to DEAP Version 2.1: A
+Data Envelopment Analysis (Computer) Program", CEPA Working Paper 96/08,
+University of New England.
+
+- eg1-out.txt: example 1, five firms with one output and two inputs, CCR
+  input orientated: scores, slacks, peers, peer weights and targets.
+- eg4-out.txt, year 1: the Malmquist example's first year, five firms with
+  one input and one output (the data of example 2), output orientated: CCR
+  and BCC scores.
+
+DEAP prints three decimals, so every expected value is also derived by hand
+below, exactly, and asserted to 1e-6.  The BCC input-oriented scores and the
+returns to scale of the one-input data rest on those hand derivations.
 """
 
 from __future__ import annotations
@@ -100,19 +106,18 @@ def test_ccr_output_orientation_of_example_1() -> None:
     )
 
 
-def test_one_input_one_output_scores_match_deap_examples_2_and_4() -> None:
+def test_one_input_one_output_scores_match_deap_example_4_and_hand_work() -> None:
     # Firms (x, q): (2, 1), (4, 2), (3, 3), (5, 4), (6, 5).
     # CRS: q/x over the best ratio 1 (firm 3) gives 0.5, 0.5, 1, 0.8, 5/6 in
-    # either orientation; eg4-out.txt (output orientated) prints 0.500 0.500
-    # 1.000 0.800 0.833 for year 1.
+    # either orientation; eg4-out.txt (year 1, output orientated) prints
+    # 0.500 0.500 1.000 0.800 0.833.
     # VRS input: firm 2 needs q = 2 = (1 + 3)/2 from firms 1 and 3 with
     # x = (2 + 3)/2 = 2.5, so 2.5/4 = 0.625; firm 4 needs q = 4 from firms 3
-    # and 5 halved, x = 4.5, so 0.9; eg2-out.txt prints vrste 1.000 0.625
-    # 1.000 0.900 1.000.
+    # and 5 halved, x = 4.5, so 0.9.
     # VRS output: the upper frontier from (3, 3) to (6, 5) has slope 2/3, so
     # at x = 4 firm 2 could make 11/3 (2 / (11/3) = 6/11) and at x = 5 firm 4
-    # could make 13/3 (4 / (13/3) = 12/13); eg4-out.txt prints vrs te 1.000
-    # 0.545 1.000 0.923 1.000.
+    # could make 13/3 (4 / (13/3) = 12/13); eg4-out.txt (year 1) prints vrs
+    # te 1.000 0.545 1.000 0.923 1.000.
     crs = [0.5, 0.5, 1.0, 0.8, 5 / 6]
     expected = {
         ("crs", "input"): crs,
@@ -126,9 +131,9 @@ def test_one_input_one_output_scores_match_deap_examples_2_and_4() -> None:
         np.testing.assert_allclose(result.efficiency, scores, atol=TOLERANCE)
 
 
-def test_scale_efficiency_and_returns_to_scale_match_deap_example_2() -> None:
-    # eg2-out.txt: scale 0.500 0.800 1.000 0.889 0.833 with irs irs - drs
-    # drs.  By hand, with non-increasing returns the frontier is the ray
+def test_input_scale_efficiency_and_returns_to_scale_of_example_2() -> None:
+    # Scale efficiency is CCR over BCC: 0.5/1, 0.5/0.625, 1, 0.8/0.9 and
+    # (5/6)/1.  With non-increasing returns the frontier is the ray
     # through firm 3 up to x = 3 and the VRS frontier beyond: firms 1 and 2
     # score as under CRS (0.5, 0.5, below their VRS scores: increasing);
     # firms 4 and 5 score as under VRS (0.9, 1: decreasing).

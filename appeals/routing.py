@@ -1,0 +1,81 @@
+"""Which department answers an appeal: the most specific rule wins."""
+
+from dataclasses import dataclass
+
+from appeals.models import Category, RoutingRule
+from commons.regions.models import Department, Level, Region, Sector
+
+
+@dataclass
+class Route:
+    department: Department
+    rule: RoutingRule | None
+
+    @property
+    def is_dispatcher(self) -> bool:
+        """No rule matched: the township's service centre sorts it out."""
+        return self.rule is None
+
+
+class NoRoute(Exception):
+    """Not even a township service centre serves this location."""
+
+
+def matching_rule(category: Category, location: Region) -> RoutingRule | None:
+    """The rule whose region is the smallest containing the location."""
+    rules = RoutingRule.objects.filter(category=category).select_related(
+        "region", "department"
+    )
+    best: RoutingRule | None = None
+    for rule in rules:
+        if rule.region is not None and not rule.region.contains(location):
+            continue
+        if best is None or specificity(rule) > specificity(best):
+            best = rule
+    return best
+
+
+def specificity(rule: RoutingRule) -> int:
+    return len(rule.region.tree_code) if rule.region is not None else 0
+
+
+def department_for(sector: str, level: int, location: Region) -> Department | None:
+    region = location.ancestor_at(level)
+    if region is None:
+        return None
+    return Department.objects.filter(
+        sector=sector, jurisdiction=region, is_active=True
+    ).first()
+
+
+def dispatcher_for(location: Region) -> Department | None:
+    return department_for(Sector.GENERAL, Level.TOWNSHIP, location)
+
+
+def find_route(category: Category, location: Region) -> Route:
+    rule = matching_rule(category, location)
+    department = None
+    if rule is not None:
+        department = rule.department or department_for(
+            rule.sector, rule.level, location
+        )
+    if department is not None:
+        return Route(department, rule)
+
+    dispatcher = dispatcher_for(location)
+    if dispatcher is None:
+        raise NoRoute(location.code)
+    return Route(dispatcher, None)
+
+
+def department_above(department: Department) -> Department | None:
+    """The same kind of office one level up, where escalations go."""
+    parent = department.jurisdiction.parent
+    if parent is None:
+        return None
+    sector = department.sector
+    if department.jurisdiction.level == Level.TOWNSHIP:
+        sector = Sector.GENERAL
+    return Department.objects.filter(
+        sector=sector, jurisdiction=parent, is_active=True
+    ).first()
