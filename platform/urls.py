@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("commons.core.urls")),
     path("accounts/", include("commons.accounts.urls")),
     path("registry/", include("commons.registry.urls")),
+    path("appeals/", include("appeals.urls")),
     path("api/", include("commons.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
