@@ -49,7 +49,13 @@ def department_for(sector: str, level: int, location: Region) -> Department | No
 
 
 def dispatcher_for(location: Region) -> Department | None:
-    return department_for(Sector.GENERAL, Level.TOWNSHIP, location)
+    """The township's service centre, or the county's office where there is none.
+
+    State farms, forestry bureaus and reserves sit at township level without
+    being administrative divisions, so no service centre was set up for them.
+    """
+    township = department_for(Sector.GENERAL, Level.TOWNSHIP, location)
+    return township or department_for(Sector.GENERAL, Level.COUNTY, location)
 
 
 def find_route(category: Category, location: Region) -> Route:
@@ -69,13 +75,17 @@ def find_route(category: Category, location: Region) -> Route:
 
 
 def department_above(department: Department) -> Department | None:
-    """The same kind of office one level up, where escalations go."""
+    """The same kind of office one level up, where escalations go.
+
+    Where that level has no such office (a social organisation has no office
+    above it), the level's general office takes the escalation.
+    """
     parent = department.jurisdiction.parent
     if parent is None:
         return None
     sector = department.sector
     if department.jurisdiction.level == Level.TOWNSHIP:
         sector = Sector.GENERAL
-    return Department.objects.filter(
-        sector=sector, jurisdiction=parent, is_active=True
-    ).first()
+    offices = Department.objects.filter(jurisdiction=parent, is_active=True)
+    same_kind = offices.filter(sector=sector).first()
+    return same_kind or offices.filter(sector=Sector.GENERAL).first()

@@ -187,7 +187,9 @@ DEMO_ORGANISATION = {
 }
 
 
-def seed_categories() -> None:
+def seed_categories() -> int:
+    """Create missing categories and rules; never overwrite an admin's edits."""
+    created = 0
     with transaction.atomic():
         for position, row in enumerate(CATEGORIES):
             code, first, resolution, sector, level, names = row
@@ -195,7 +197,7 @@ def seed_categories() -> None:
             for language, (name, help_text) in names.items():
                 texts[f"name_{language}"] = name
                 texts[f"help_text_{language}"] = help_text
-            category, _created = Category.objects.update_or_create(
+            category, is_new = Category.objects.get_or_create(
                 code=code,
                 defaults={
                     "first_response_hours": first,
@@ -204,12 +206,12 @@ def seed_categories() -> None:
                     **texts,
                 },
             )
-            if sector is not None:
-                RoutingRule.objects.get_or_create(
-                    category=category,
-                    region=None,
-                    defaults={"sector": sector, "level": level},
+            created += is_new
+            if is_new and sector is not None:
+                RoutingRule.objects.create(
+                    category=category, region=None, sector=sector, level=level
                 )
+    return created
 
 
 def seed_demo() -> None:

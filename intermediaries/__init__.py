@@ -1,1 +1,1 @@
-"""Placeholder."""
+"""Community volunteers who file and follow appeals for residents."""

@@ -1,1 +1,1 @@
-"""Placeholder."""
+"""KPIs from the appeals' own records, Theil inequality and DEA evaluation."""

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "commons.registry",
     "commons.ledger",
     "appeals",
+    "metrics",
+    "intermediaries",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +124,8 @@ ONE_TIME_CODE_ATTEMPTS = 5
 # Keyed hash for ID numbers: changing it makes every stored hash unreachable,
 # so production sets it once and keeps it apart from SECRET_KEY.
 REGISTRY_HASH_KEY = env_str("REGISTRY_HASH_KEY", SECRET_KEY)
+# Decides which communities a volunteer serves, for the registry's access rule.
+REGISTRY_SCOPE_HOOK = "intermediaries.scope.serves"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [
@@ -174,6 +178,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
+# Nothing reads task results: state lives in the database. Without a result
+# store, an unreachable Redis costs a filing one quick broker attempt, not the
+# result backend's long retry loop, before the sweep takes over.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "verify-ledger-nightly": {
@@ -195,6 +204,22 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-codes": {
         "task": "commons.accounts.tasks.purge_expired_codes",
         "schedule": 3600.0,
+    },
+    "metrics-monthly-snapshots": {
+        "task": "metrics.tasks.take_monthly_snapshots",
+        "schedule": crontab(day_of_month=1, hour=1, minute=10),
+    },
+    "metrics-rolling-snapshots": {
+        "task": "metrics.tasks.take_rolling_snapshots",
+        "schedule": crontab(hour=1, minute=40),
+    },
+    "metrics-quarterly-evaluation": {
+        "task": "metrics.tasks.evaluate_last_quarter",
+        "schedule": crontab(month_of_year="1,4,7,10", day_of_month=2, hour=2),
+    },
+    "metrics-resume-lost-runs": {
+        "task": "metrics.tasks.resume_lost_runs",
+        "schedule": 600.0,
     },
 }
 
@@ -256,7 +281,7 @@ LOGGING = {
 
 # Functions the demo command calls after the platform's own demo data, so each
 # app seeds its part without the platform core importing the apps.
-DEMO_SEEDERS: list[str] = ["appeals.seeds.seed_demo"]
+DEMO_SEEDERS: list[str] = ["appeals.seeds.seed_demo", "intermediaries.seeds.seed_demo"]
 
 # Residents may rate or reopen an answer for this many days; then it closes.
 APPEAL_FEEDBACK_DAYS = env_int("APPEAL_FEEDBACK_DAYS", 7)

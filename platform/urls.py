@@ -7,6 +7,10 @@ urlpatterns = [
     path("accounts/", include("commons.accounts.urls")),
     path("registry/", include("commons.registry.urls")),
     path("appeals/", include("appeals.urls")),
+    path("api/appeals/", include("appeals.api_urls")),
+    path("volunteer/", include("intermediaries.urls")),
+    path("metrics/", include("metrics.urls")),
+    path("api/metrics/", include("metrics.api_urls")),
     path("api/", include("commons.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

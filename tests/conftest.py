@@ -43,3 +43,29 @@ def sichuan(db):
 def compiled_catalogues():
     """Serve the four languages from freshly compiled catalogues."""
     call_command("compilemessages", ignore_patterns=[".venv", "var"], verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The personas get passwords; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(request, settings):
+    """Run Celery tasks in the calling thread, as the embedded default does.
+
+    CI sets REDIS_URL, which turns eager mode off for the whole process; only
+    the tests that start a real worker (the routing_worker fixture) send
+    tasks to a broker.
+    """
+    from commons.celery import app
+
+    if "routing_worker" in request.fixturenames:
+        yield
+        return
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

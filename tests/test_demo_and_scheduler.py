@@ -32,6 +32,9 @@ def test_the_demo_seeds_people_once_and_prints_their_credentials(capsys):
     assert Resident.objects.count() == 5
 
 
+# The scheduler closes stale connections between jobs, as a long-lived thread
+# must; inside a test's open transaction that would close the test's own.
+@pytest.mark.django_db(transaction=True)
 def test_the_in_process_scheduler_runs_a_job_that_falls_due(settings, capsys):
     settings.CELERY_BEAT_SCHEDULE = {
         "verify": {"task": "commons.ledger.tasks.verify_ledger_chain", "schedule": 0.1}

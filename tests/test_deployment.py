@@ -24,10 +24,9 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 import yaml
+from celery import Celery
 from django.conf import settings
 from django.db import connection
-
-from commons.celery import app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sysconfig.get_path("scripts"))
@@ -54,9 +53,18 @@ def compose() -> dict[str, Any]:
 
 @pytest.fixture
 def production_env(tmp_path: Path) -> dict[str, str]:
-    """What the compose file gives every app container, on this machine."""
+    """What the compose file gives every app container, on this machine.
+
+    The browser tests' Playwright switch for Django's async check stays out:
+    no container has it.
+    """
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return {
-        **os.environ,
+        **inherited,
         "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(48),
@@ -300,6 +308,7 @@ def test_migrate_migrates_loads_the_regions_and_collects_static(
 
     assert "python manage.py migrate --noinput" in script
     assert "python manage.py load_sichuan" in script
+    assert "python manage.py seed_taxonomy" in script
     assert "python manage.py collectstatic --noinput" in script
 
 
@@ -365,9 +374,12 @@ def test_worker_command_answers_a_celery_ping(
     command = [*service_command(compose, "worker"), "-n", node, "-Q", "deployment-test"]
     log_path = tmp_path / "worker.log"
 
+    # A client of its own on the worker's broker: other tests may have
+    # pointed the shared app at another one.
+    client = Celery("deployment-test", broker=redis_url)
     with running(command, production_env, log_path) as process:
         replies = wait_for(
-            lambda: app.control.ping(destination=[node], timeout=1.0),
+            lambda: client.control.ping(destination=[node], timeout=1.0),
             process,
             log_path,
         )

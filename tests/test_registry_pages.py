@@ -10,6 +10,8 @@ from tests.personas import COMMUNITY
 
 PHONE_BACKEND = "commons.accounts.backends.PhoneCodeBackend"
 
+pytestmark = pytest.mark.django_db
+
 
 def id_number_of(resident: Resident) -> str:
     return make_id_number(COMMUNITY, resident.birth_date, 1)

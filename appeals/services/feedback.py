@@ -30,8 +30,10 @@ def may_act_for(user: User, appeal: Appeal) -> bool:
 
 
 def locked(appeal_id: int, user: User) -> Appeal:
+    # Only the appeal's row: the resident and the category are read, and
+    # filings must key-share-lock both when they commit.
     appeal = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("resident", "category")
         .get(pk=appeal_id)
     )

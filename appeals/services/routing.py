@@ -22,8 +22,11 @@ ROUTING_FIELDS = ["vulnerability", "preferred_language"]
 def route(appeal_id: int) -> Appeal:
     """Route one appeal. Safe to run twice: a routed appeal is left alone."""
     with transaction.atomic():
+        # Only the appeal's row is locked. Locking the joined resident,
+        # category and place as well deadlocked with filings, whose commit
+        # key-share-locks the same rows for their foreign keys.
         appeal = (
-            Appeal.objects.select_for_update()
+            Appeal.objects.select_for_update(of=("self",))
             .select_related("category", "location", "resident")
             .get(pk=appeal_id)
         )
@@ -77,6 +80,11 @@ def assign(appeal: Appeal, now) -> None:
 
 
 def link(appeal: Appeal, primary: Appeal, now) -> None:
+    # An elderly resident living alone who reports the same problem makes
+    # the whole case more urgent.
+    Appeal.objects.filter(pk=primary.pk, priority__lt=appeal.priority).update(
+        priority=appeal.priority
+    )
     appeal.duplicate_of = primary
     appeal.department = primary.department
     appeal.status = Status.LINKED

@@ -12,6 +12,7 @@ from appeals.models import OPEN_STATUSES, Appeal, EventKind, Status
 from appeals.routing import department_above
 from appeals.services import timeline
 from appeals.services.feedback import close, reopen_window
+from commons.regions.models import Level
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +36,14 @@ def overdue() -> "list[int]":
     )
     repeat = timedelta(hours=settings.APPEAL_ESCALATION_REPEAT_HOURS)
     not_recently = Q(escalated_at__isnull=True) | Q(escalated_at__lt=now - repeat)
+    # Province offices are the top of the ladder: an appeal already there
+    # cannot climb, and left in the batch it would hold back those that can.
+    at_top = Q(escalated_to__jurisdiction__level=Level.PROVINCE) | Q(
+        escalated_to__isnull=True, department__jurisdiction__level=Level.PROVINCE
+    )
     candidates = Appeal.objects.filter(
         late, not_recently, status__in=OPEN_STATUSES, paused_at__isnull=True
-    )
+    ).exclude(at_top)
     return list(
         candidates.order_by("resolution_due").values_list("pk", flat=True)[:BATCH_SIZE]
     )
@@ -46,8 +52,10 @@ def overdue() -> "list[int]":
 def escalate(appeal_id: int) -> Appeal | None:
     """Send a late appeal to the supervisors one level further up."""
     with transaction.atomic():
+        # Only the appeal's row is locked: the departments are nullable joins,
+        # which PostgreSQL refuses to lock, and they are only read.
         appeal = (
-            Appeal.objects.select_for_update()
+            Appeal.objects.select_for_update(of=("self",))
             .select_related("department__jurisdiction", "escalated_to__jurisdiction")
             .get(pk=appeal_id)
         )

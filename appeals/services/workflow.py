@@ -43,8 +43,10 @@ def act(
 ) -> Appeal:
     """Lock the appeal, check who and when, apply ``change``, save."""
     with transaction.atomic():
+        # Only the appeal's row: the category is read, and a lock on it would
+        # hold up every filing of that category until this action commits.
         appeal = (
-            Appeal.objects.select_for_update()
+            Appeal.objects.select_for_update(of=("self",))
             .select_related("category")
             .get(pk=appeal_id)
         )
