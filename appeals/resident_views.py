@@ -364,7 +364,11 @@ def appeal_photo(request: HttpRequest, photo_id: int) -> FileResponse:
 
 def track(request: HttpRequest) -> HttpResponse:
     """Follow an appeal without signing in: tracking number and phone number."""
-    form = TrackForm(request.POST if request.method == "POST" else None)
+    # The QR code on a volunteer's slip links here with the number filled in.
+    initial = {"tracking_number": request.GET.get("tracking_number", "")[:20]}
+    form = TrackForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     appeal = None
     status = 200
     if form.is_bound and form.is_valid():

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals.forms import KEY_PATTERN, CategoryChoiceField
+from appeals.forms import KEY_PATTERN, SCORES, CategoryChoiceField
 from appeals.models import Category, Notify
 from appeals.services.filing import MAX_DESCRIPTION
 from commons.regions.models import Level, Region
@@ -211,15 +211,6 @@ class InformationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-
-
-SCORES = [
-    (1, _("1 – very poor")),
-    (2, _("2 – poor")),
-    (3, _("3 – acceptable")),
-    (4, _("4 – good")),
-    (5, _("5 – very good")),
-]
 
 
 class RelayedRatingForm(forms.Form):

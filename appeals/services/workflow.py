@@ -158,48 +158,35 @@ def transfer(
 
 def resolve(appeal_id: int, *, actor: User, version: int, reply: str) -> Appeal:
     reply = require_text(reply, _("Write the answer for the resident."))
-
-    def change(appeal: Appeal) -> None:
-        now = timezone.now()
-        first_response(appeal)
-        appeal.status = Status.RESOLVED
-        appeal.reply = reply
-        appeal.resolved_at = now
-        timeline.record(
-            appeal,
-            EventKind.RESOLVED,
-            actor=actor,
-            department=appeal.department,
-            note=reply,
-        )
-        answer_duplicates(appeal, actor, EventKind.RESOLVED, Status.RESOLVED)
-
-    return act(
-        appeal_id,
-        actor=actor,
-        version=version,
-        allowed=[Status.ROUTED, Status.ACCEPTED],
-        change=change,
-    )
+    return finish(appeal_id, actor, version, reply, Status.RESOLVED)
 
 
 def decline(appeal_id: int, *, actor: User, version: int, reason: str) -> Appeal:
     reason = require_text(reason, _("Say why the appeal is out of scope."))
+    return finish(appeal_id, actor, version, reason, Status.DECLINED)
+
+
+def finish(appeal_id: int, actor: User, version: int, text: str, status: str) -> Appeal:
+    """Answer or decline: the resident's last word from the department.
+
+    An answered appeal waits for the resident's rating; a declined one is
+    closed at once.
+    """
+    kind = EventKind.RESOLVED if status == Status.RESOLVED else EventKind.DECLINED
 
     def change(appeal: Appeal) -> None:
         now = timezone.now()
         first_response(appeal)
-        appeal.status = Status.DECLINED
-        appeal.reply = reason
-        appeal.closed_at = now
+        appeal.status = status
+        appeal.reply = text
+        if status == Status.RESOLVED:
+            appeal.resolved_at = now
+        else:
+            appeal.closed_at = now
         timeline.record(
-            appeal,
-            EventKind.DECLINED,
-            actor=actor,
-            department=appeal.department,
-            note=reason,
+            appeal, kind, actor=actor, department=appeal.department, note=text
         )
-        answer_duplicates(appeal, actor, EventKind.DECLINED, Status.DECLINED)
+        answer_duplicates(appeal, actor, kind, status)
 
     return act(
         appeal_id,

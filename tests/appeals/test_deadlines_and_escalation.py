@@ -26,12 +26,6 @@ def hours(count: float) -> timedelta:
     return timedelta(hours=count)
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings) -> None:
-    """The personas get passwords; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(START, tick=False) as traveller:

@@ -30,12 +30,6 @@ START = datetime(2025, 9, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 Refusals = (workflow.ActionRefused, feedback.FeedbackRefused)
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings) -> None:
-    """The personas get passwords; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(START, tick=False) as traveller:

@@ -49,12 +49,6 @@ def with_gps_position() -> dict[str, bytes]:
     return {"exif": exif.tobytes()}
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings) -> None:
-    """The personas get passwords; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def media(settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path

@@ -29,12 +29,6 @@ STREET_LIGHT = "小区东门的路灯坏了，晚上很黑，老人出门不方�
 STREET_LIGHT_AGAIN = "东门的路灯坏了，晚上很黑，出门不方便"
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings) -> None:
-    """The personas get passwords; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def neighbour(
     community: Region,
     *,

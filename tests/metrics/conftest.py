@@ -31,12 +31,6 @@ def local(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=SHANGHAI)
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings) -> None:
-    """The personas get passwords; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def category(db) -> Category:
     category, _created = Category.objects.get_or_create(
