@@ -25,6 +25,11 @@ CATEGORIES = [
                 "Roads and public facilities",
                 "Broken roads, dark street lights, missing drain covers",
             ),
+            "bo": (
+                "ལམ་དང་སྤྱི་སྤྱོད་སྒྲིག་ཆས",
+                "ལམ་ངོས་ཆག་སྐྱོན། ལམ་འགྲམ་གློག་སྒྲོན་མི་འབར་བ། ཆུ་ཁུང་ཁ་གཡོགས་མེད་པ་སོགས",
+            ),
+            "ii": ("ꄉꇐꌋꆀꇦꇨꎸꏀ", "ꇐꂳꁄꌟ、ꇐꄒꀮꆽ、ꏡꇤꐒꏀꄑ"),
         },
     ),
     (
@@ -36,6 +41,8 @@ CATEGORIES = [
         {
             "zh_hans": ("供水供电", "停水、停电、水质问题"),
             "en": ("Water and electricity", "No water, no power, dirty water"),
+            "bo": ("ཆུ་དང་གློག་མཁོ་སྤྲོད", "ཆུ་ཆད་པ། གློག་ཆད་པ། ཆུའི་སྤུས་ཚད་ཀྱི་དཀའ་ངལ"),
+            "ii": ("ꇦꎻꇦꄅ", "ꄝꎻ、ꄝꄅ、ꎻꍝꃬꄝ"),
         },
     ),
     (
@@ -47,6 +54,8 @@ CATEGORIES = [
         {
             "zh_hans": ("环境卫生", "垃圾未清运、污水、脏乱"),
             "en": ("Rubbish and cleanliness", "Rubbish not collected, sewage, mess"),
+            "bo": ("གད་སྙིགས་དང་གཙང་སྦྲ", "གད་སྙིགས་སྐྱེལ་འདོར་མ་བྱས་པ། བཙོག་ཆུ། ཁོར་ཡུག་མི་གཙང་བ"),
+            "ii": ("ꉸꏢꃬꎶ", "ꆿꏠꃬꏼꒉ、ꃴꎻ、ꊖꇅ"),
         },
     ),
     (
@@ -61,6 +70,11 @@ CATEGORIES = [
                 "Care for older people",
                 "Care, meals and home visits for older people",
             ),
+            "bo": (
+                "ལོ་ན་རྒས་པའི་ཞབས་ཞུ",
+                "ལོ་ན་རྒས་པར་ལྟ་སྐྱོང་། ཟ་མ་མཁོ་སྤྲོད། ཁྱིམ་དུ་ཕེབས་ནས་འཚམས་འདྲི",
+            ),
+            "ii": ("ꑶꇀꃛꃶ", "ꇀꏓꍈꆽ、ꍗꊶ、ꎭꃂꄣꃒ"),
         },
     ),
     (
@@ -75,6 +89,11 @@ CATEGORIES = [
                 "Social assistance",
                 "Minimum living allowance, emergency help, hardship",
             ),
+            "bo": (
+                "སྤྱི་ཚོགས་རོགས་སྐྱོར",
+                "འཚོ་བའི་ཆེས་དམའ་བའི་འགན་སྲུང་། ཛ་དྲག་རོགས་སྐྱོར། འཚོ་བ་དཀའ་ངལ་ཅན་ལ་རོགས་སྐྱོར",
+            ),
+            "ii": ("ꎸꉮꏢꍗ", "ꄀꀟ、ꆺꏃꏢꍗ、ꈐꆆꀞꃛ"),
         },
     ),
     (
@@ -86,6 +105,8 @@ CATEGORIES = [
         {
             "zh_hans": ("医疗卫生", "看病、家庭医生、疫苗接种"),
             "en": ("Health", "Seeing a doctor, family doctors, vaccination"),
+            "bo": ("འཕྲོད་བསྟེན", "སྨན་པར་བསྟན་པ། ཁྱིམ་ཚང་སྨན་པ། འགོག་རྨེན་ཁབ་རྒྱག་པ"),
+            "ii": ("ꑱꆾꃬꎶ", "ꈁꀘ、ꏤꄝꑱꎶ、ꑳꂴꏤꍊ"),
         },
     ),
     (
@@ -97,6 +118,8 @@ CATEGORIES = [
         {
             "zh_hans": ("住房安全", "危房、漏雨、地质灾害隐患"),
             "en": ("Safe housing", "Unsafe houses, leaking roofs, landslide risk"),
+            "bo": ("ཁང་ཁྱིམ་བདེ་འཇགས", "ཉེན་ཁ་ཅན་གྱི་ཁང་པ། ཐོག་ནས་ཆར་ཆུ་འཛག་པ། ས་རུད་ཀྱི་ཉེན་ཁ"),
+            "ii": ("ꍗꃔꀈꊹ", "ꃪꃔ、ꇅꒈ、ꄂꍝꊔꉳꑲꉷ"),
         },
     ),
     (
@@ -111,6 +134,8 @@ CATEGORIES = [
                 "Safety and disputes",
                 "Quarrels between neighbours, safety worries",
             ),
+            "bo": ("སྤྱི་བདེ་དང་རྩོད་གཞི", "ཁྱིམ་མཚེས་བར་གྱི་རྩོད་གཞི། སྤྱི་བདེའི་ཉེན་ཁ"),
+            "ii": ("ꍝꀈꌋꆀꏠꃑ", "ꆺꆸꏠꃑ、ꍝꀈꑲꉷ"),
         },
     ),
     (
@@ -125,6 +150,11 @@ CATEGORIES = [
                 "Jobs and social insurance",
                 "Finding work, pensions, medical insurance",
             ),
+            "bo": (
+                "ལས་ཞུགས་དང་སྤྱི་ཚོགས་འགན་སྲུང",
+                "ལས་ཀ་འཚོལ་བ། རྒས་གསོའི་ཉེན་བཟོད། སྨན་བཅོས་ཉེན་བཟོད",
+            ),
+            "ii": ("ꏢꑷꌋꆀꎸꀟ", "ꍇꇦꊙ、ꑶꇀꀟꑢ、ꑱꀟ"),
         },
     ),
     (
@@ -136,6 +166,8 @@ CATEGORIES = [
         {
             "zh_hans": ("上学和教育", "入学、助学、校车"),
             "en": ("School and education", "School places, grants, school buses"),
+            "bo": ("སློབ་གྲྭ་དང་སློབ་གསོ", "སློབ་གྲྭར་འཛུལ་བ། སློབ་སྦྱོང་རོགས་སྐྱོར། སློབ་གྲྭའི་རླངས་འཁོར"),
+            "ii": ("ꎭꑮꌋꆀꏦꒉ", "ꏖꑮ、ꍗꑮ、ꑣꍭ"),
         },
     ),
     (
@@ -147,6 +179,8 @@ CATEGORIES = [
         {
             "zh_hans": ("生态环境", "污染、噪音、乱砍滥伐"),
             "en": ("Environment", "Pollution, noise, illegal logging"),
+            "bo": ("སྐྱེ་ཁམས་ཁོར་ཡུག", "ཁོར་ཡུག་བཙོག་བཤལ། ཅ་ཅོ། ཁྲིམས་འགལ་ཤིང་གཅོད"),
+            "ii": ("ꎶꄣꉸꏢ", "ꃴꏇ、ꊖꑱ、ꇅꈀꇁꃔ"),
         },
     ),
     (
@@ -161,6 +195,8 @@ CATEGORIES = [
                 "Farming and the village",
                 "Crops, livestock, farm machines, subsidies",
             ),
+            "bo": ("ཞིང་ལས་དང་གྲོང་གསེབ", "ལོ་ཏོག་དང་སྒོ་ཕྱུགས། ཞིང་ལས་འཕྲུལ་ཆས། ཁ་སྣོན་མ་དངུལ"),
+            "ii": ("ꆉꑷꆉꋄ", "ꍊꑶꍞ、ꆉꏠ、ꉮꆉꀭꄟ"),
         },
     ),
     (
@@ -172,6 +208,8 @@ CATEGORIES = [
         {
             "zh_hans": ("其他", "以上都不是"),
             "en": ("Something else", "None of the above"),
+            "bo": ("གཞན་དག", "གོང་གི་གང་ཡང་མིན"),
+            "ii": ("ꏿꄡ", "ꑲꎭꄌꀮꏂ"),
         },
     ),
 ]

@@ -468,7 +468,10 @@ def second_stage_table(run: EvaluationRun, fits: list[SecondStageResult]) -> Tab
             Column("score", gettext_lazy("Score")),
             Column("units", gettext_lazy("Units"), COUNT),
             Column("slope", gettext_lazy("Change per point of coverage"), EFFICIENCY),
+            # The "% i" below is a percentage, not a placeholder.
+            # xgettext:no-python-format
             Column("ci_low", gettext_lazy("95 % interval, low"), EFFICIENCY),
+            # xgettext:no-python-format
             Column("ci_high", gettext_lazy("95 % interval, high"), EFFICIENCY),
             Column("p_value", gettext_lazy("p-value"), EFFICIENCY),
             Column("r_squared", gettext_lazy("R²"), EFFICIENCY),

@@ -42,6 +42,11 @@ def bureau_name(region_name: str, sector: Sector, level: int) -> str:
     }
 
 
+NAME_FIELDS = tuple(
+    f"name_{code.replace('-', '_')}" for code, _label in settings.LANGUAGES
+)
+
+
 def translated_names(region: Region, sector: Sector) -> dict[str, str]:
     names = {}
     for code, _label in settings.LANGUAGES:
@@ -53,27 +58,53 @@ def translated_names(region: Region, sector: Sector) -> dict[str, str]:
 
 
 def seed_departments() -> int:
-    """Create the missing standard departments; return how many were made."""
-    existing = set(Department.objects.values_list("code", flat=True))
+    """Create the missing standard departments; return how many were made.
+
+    Existing ones get their names rebuilt, so a reviewed translation of a
+    sector or a region reaches every department at the next deployment.
+    """
+    existing = {
+        department.code: department
+        for department in Department.objects.filter(code__in=wanted_codes())
+    }
     upper = Region.objects.filter(level__lte=Level.COUNTY)
     townships = Region.objects.filter(level=Level.TOWNSHIP, is_administrative=True)
     wanted = [(region, sector) for region in upper for sector in LINE_SECTORS]
     wanted += [(township, Sector.GENERAL) for township in townships]
 
-    new = []
+    new, renamed = [], []
     for region, sector in wanted:
-        code = f"{sector.value.replace('_', '-')}-{region.code}"
-        if code in existing:
-            continue
-        new.append(
-            Department(
-                code=code,
-                sector=sector,
-                jurisdiction=region,
-                **translated_names(region, sector),
+        names = translated_names(region, sector)
+        current = existing.get(standard_code(region, sector))
+        if current is None:
+            new.append(
+                Department(
+                    code=standard_code(region, sector),
+                    sector=sector,
+                    jurisdiction=region,
+                    **names,
+                )
             )
-        )
+        elif any(getattr(current, field) != name for field, name in names.items()):
+            for field, name in names.items():
+                setattr(current, field, name)
+            renamed.append(current)
+
     with transaction.atomic():
         Department.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    logger.info("Created %s departments", len(new))
+        Department.objects.bulk_update(
+            renamed, list(NAME_FIELDS), batch_size=BATCH_SIZE
+        )
+    logger.info("Created %s departments, renamed %s", len(new), len(renamed))
     return len(new)
+
+
+def standard_code(region: Region, sector: Sector) -> str:
+    return f"{sector.value.replace('_', '-')}-{region.code}"
+
+
+def wanted_codes() -> list[str]:
+    """Codes of the standard departments; a social organisation is not one."""
+    prefixes = {sector.value.replace("_", "-") for sector in LINE_SECTORS}
+    codes = Department.objects.values_list("code", flat=True)
+    return [code for code in codes if code.rsplit("-", 1)[0] in prefixes]

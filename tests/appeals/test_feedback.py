@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import translation
 
 from appeals.models import (
     Appeal,
@@ -350,7 +351,10 @@ def test_an_action_on_a_version_someone_else_changed_is_refused(
     workflow.accept(appeal.pk, actor=colleague, version=seen)
     before = state(appeal)
 
-    with pytest.raises(workflow.ActionRefused, match="Reload"):
+    with (
+        translation.override("en"),
+        pytest.raises(workflow.ActionRefused, match="Reload"),
+    ):
         workflow.resolve(appeal.pk, actor=officer, version=seen, reply="已处理")
 
     assert state(appeal) == before
@@ -403,7 +407,10 @@ def test_a_resident_cannot_act_as_an_officer(action, appeal, resident, health):
 def test_only_a_supervisor_may_reassign(appeal, officer, health):
     before = state(appeal)
 
-    with pytest.raises(workflow.ActionRefused, match="supervisor"):
+    with (
+        translation.override("en"),
+        pytest.raises(workflow.ActionRefused, match="supervisor"),
+    ):
         workflow.reassign(appeal.pk, actor=officer, version=appeal.version, to=health)
 
     assert state(appeal) == before

@@ -324,7 +324,10 @@ def test_the_second_stage_and_left_out_units_export_as_csv(
         client.get(reverse("metrics:run-csv", args=[run.pk, "second-stage"]))
     )
     excluded = csv_rows(
-        client.get(reverse("metrics:run-csv", args=[run.pk, "excluded"]))
+        client.get(
+            reverse("metrics:run-csv", args=[run.pk, "excluded"]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     )
 
     assert len(fits) == 3
@@ -418,7 +421,11 @@ def test_reproducing_a_run_from_its_page_confirms_the_scores(
 ) -> None:
     client.force_login(analyst)
 
-    response = client.post(reverse("metrics:run-reproduce", args=[run.pk]), follow=True)
+    response = client.post(
+        reverse("metrics:run-reproduce", args=[run.pk]),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
     messages = [str(message) for message in response.context["messages"]]
     assert messages == ["Solved again from the stored data: the same scores."]
