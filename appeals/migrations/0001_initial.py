@@ -7,199 +7,670 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("regions", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=80, null=True, verbose_name='name')),
-                ('name_bo', models.CharField(max_length=80, null=True, verbose_name='name')),
-                ('name_ii', models.CharField(max_length=80, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=80, null=True, verbose_name='name')),
-                ('help_text', models.CharField(blank=True, max_length=200, verbose_name='short help')),
-                ('help_text_zh_hans', models.CharField(blank=True, max_length=200, null=True, verbose_name='short help')),
-                ('help_text_bo', models.CharField(blank=True, max_length=200, null=True, verbose_name='short help')),
-                ('help_text_ii', models.CharField(blank=True, max_length=200, null=True, verbose_name='short help')),
-                ('help_text_en', models.CharField(blank=True, max_length=200, null=True, verbose_name='short help')),
-                ('first_response_hours', models.PositiveIntegerField(verbose_name='first response within (hours)')),
-                ('resolution_hours', models.PositiveIntegerField(verbose_name='resolution within (hours)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position in lists')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(max_length=40, unique=True, verbose_name="code"),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "name_zh_hans",
+                    models.CharField(max_length=80, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_bo",
+                    models.CharField(max_length=80, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_ii",
+                    models.CharField(max_length=80, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(max_length=80, null=True, verbose_name="name"),
+                ),
+                (
+                    "help_text",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="short help"
+                    ),
+                ),
+                (
+                    "help_text_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="short help"
+                    ),
+                ),
+                (
+                    "help_text_bo",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="short help"
+                    ),
+                ),
+                (
+                    "help_text_ii",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="short help"
+                    ),
+                ),
+                (
+                    "help_text_en",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="short help"
+                    ),
+                ),
+                (
+                    "first_response_hours",
+                    models.PositiveIntegerField(
+                        verbose_name="first response within (hours)"
+                    ),
+                ),
+                (
+                    "resolution_hours",
+                    models.PositiveIntegerField(
+                        verbose_name="resolution within (hours)"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="position in lists"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['position', 'code'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracking_number', models.CharField(max_length=20, unique=True, verbose_name='tracking number')),
-                ('idempotency_key', models.CharField(max_length=64, unique=True)),
-                ('channel', models.CharField(choices=[('web', 'Web form'), ('api', 'App or API'), ('assisted', 'Filed by a community volunteer')], max_length=10, verbose_name='channel')),
-                ('description', models.TextField(verbose_name='description')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('notify_by', models.CharField(choices=[('sms', 'Text message and in the app'), ('app', 'Only in the app')], default='sms', max_length=5, verbose_name='how to tell you')),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('routed', 'Waiting for the department'), ('accepted', 'Being handled'), ('awaiting_info', 'Waiting for your information'), ('resolved', 'Answered'), ('closed', 'Closed'), ('declined', 'Out of scope'), ('linked', 'Joined to a case already open')], default='submitted', max_length=15, verbose_name='status')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Normal'), (2, 'High'), (3, 'Urgent')], default=1, verbose_name='priority')),
-                ('answer_language', models.CharField(blank=True, help_text='Set for Tibetan- and Yi-speaking residents: answer in that language or arrange an interpreter.', max_length=10, verbose_name='answer in')),
-                ('escalation_level', models.PositiveSmallIntegerField(default=0, verbose_name='escalation level')),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0)),
-                ('first_response_due', models.DateTimeField(blank=True, null=True, verbose_name='first response due')),
-                ('resolution_due', models.DateTimeField(blank=True, null=True, verbose_name='resolution due')),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='filed')),
-                ('routed_at', models.DateTimeField(blank=True, null=True)),
-                ('first_responded_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('reply', models.TextField(blank=True, verbose_name='answer')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='officer')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='regions.department', verbose_name='department')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='appeals.appeal', verbose_name='joined to')),
-                ('escalated_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='escalations', to='regions.department')),
-                ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals_filed', to=settings.AUTH_USER_MODEL)),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='location')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='registry.resident', verbose_name='resident')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='appeals.category', verbose_name='category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "tracking_number",
+                    models.CharField(
+                        max_length=20, unique=True, verbose_name="tracking number"
+                    ),
+                ),
+                ("idempotency_key", models.CharField(max_length=64, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web form"),
+                            ("api", "App or API"),
+                            ("assisted", "Filed by a community volunteer"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True
+                    ),
+                ),
+                (
+                    "notify_by",
+                    models.CharField(
+                        choices=[
+                            ("sms", "Text message and in the app"),
+                            ("app", "Only in the app"),
+                        ],
+                        default="sms",
+                        max_length=5,
+                        verbose_name="how to tell you",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("routed", "Waiting for the department"),
+                            ("accepted", "Being handled"),
+                            ("awaiting_info", "Waiting for your information"),
+                            ("resolved", "Answered"),
+                            ("closed", "Closed"),
+                            ("declined", "Out of scope"),
+                            ("linked", "Joined to a case already open"),
+                        ],
+                        default="submitted",
+                        max_length=15,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Normal"), (2, "High"), (3, "Urgent")],
+                        default=1,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "answer_language",
+                    models.CharField(
+                        blank=True,
+                        help_text="Set for Tibetan- and Yi-speaking residents: answer in that language or arrange an interpreter.",
+                        max_length=10,
+                        verbose_name="answer in",
+                    ),
+                ),
+                (
+                    "escalation_level",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="escalation level"
+                    ),
+                ),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("reopen_count", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "first_response_due",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="first response due"
+                    ),
+                ),
+                (
+                    "resolution_due",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="resolution due"
+                    ),
+                ),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="filed"
+                    ),
+                ),
+                ("routed_at", models.DateTimeField(blank=True, null=True)),
+                ("first_responded_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("reply", models.TextField(blank=True, verbose_name="answer")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="officer",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="regions.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicates",
+                        to="appeals.appeal",
+                        verbose_name="joined to",
+                    ),
+                ),
+                (
+                    "escalated_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="escalations",
+                        to="regions.department",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals_filed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="location",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="registry.resident",
+                        verbose_name="resident",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="appeals.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appeal',
-                'verbose_name_plural': 'appeals',
+                "verbose_name": "appeal",
+                "verbose_name_plural": "appeals",
             },
         ),
         migrations.CreateModel(
-            name='AppealPhoto',
+            name="AppealPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to='appeals/%Y/%m/')),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='appeals.appeal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("image", models.ImageField(upload_to="appeals/%Y/%m/")),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="appeals.appeal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'photo',
-                'verbose_name_plural': 'photos',
+                "verbose_name": "photo",
+                "verbose_name_plural": "photos",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('filed', 'Filed'), ('routed', 'Sent to a department'), ('linked', 'Joined to a case already open'), ('accepted', 'Accepted'), ('info_requested', 'Information asked of the resident'), ('info_provided', 'Information given by the resident'), ('transferred', 'Transferred to another department'), ('reassigned', 'Reassigned by a supervisor'), ('escalated', 'Escalated for being late'), ('resolved', 'Answered'), ('declined', 'Declined as out of scope'), ('rated', 'Rated by the resident'), ('reopened', 'Reopened by the resident'), ('closed', 'Closed')], max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='appeals.appeal')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("filed", "Filed"),
+                            ("routed", "Sent to a department"),
+                            ("linked", "Joined to a case already open"),
+                            ("accepted", "Accepted"),
+                            ("info_requested", "Information asked of the resident"),
+                            ("info_provided", "Information given by the resident"),
+                            ("transferred", "Transferred to another department"),
+                            ("reassigned", "Reassigned by a supervisor"),
+                            ("escalated", "Escalated for being late"),
+                            ("resolved", "Answered"),
+                            ("declined", "Declined as out of scope"),
+                            ("rated", "Rated by the resident"),
+                            ("reopened", "Reopened by the resident"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at'],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='rating')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('appeal', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='rating', to='appeals.appeal')),
-                ('relayed_by', models.ForeignKey(blank=True, help_text="The volunteer who passed on a resident's rating.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(verbose_name="rating")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "appeal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rating",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "relayed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The volunteer who passed on a resident's rating.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rating',
-                'verbose_name_plural': 'ratings',
+                "verbose_name": "rating",
+                "verbose_name_plural": "ratings",
             },
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sector', models.CharField(blank=True, choices=[('civil_affairs', 'Civil affairs'), ('health', 'Health'), ('social_security', 'Human resources and social security'), ('housing', 'Housing and urban-rural development'), ('public_security', 'Public security'), ('ecology', 'Ecology and environment'), ('education', 'Education'), ('agriculture', 'Agriculture and rural affairs'), ('general', 'General office'), ('social_organisation', 'Social organisation')], max_length=30, verbose_name='sector')),
-                ('level', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Province'), (2, 'Prefecture'), (3, 'County'), (4, 'Township'), (5, 'Village or community'), (6, 'Grid')], null=True, verbose_name='level of the department')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='appeals.category', verbose_name='category')),
-                ('department', models.ForeignKey(blank=True, help_text='A fixed department; leave sector and level empty.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.department', verbose_name='department')),
-                ('region', models.ForeignKey(blank=True, help_text='Empty: the rule applies everywhere.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='within region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("civil_affairs", "Civil affairs"),
+                            ("health", "Health"),
+                            ("social_security", "Human resources and social security"),
+                            ("housing", "Housing and urban-rural development"),
+                            ("public_security", "Public security"),
+                            ("ecology", "Ecology and environment"),
+                            ("education", "Education"),
+                            ("agriculture", "Agriculture and rural affairs"),
+                            ("general", "General office"),
+                            ("social_organisation", "Social organisation"),
+                        ],
+                        max_length=30,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Province"),
+                            (2, "Prefecture"),
+                            (3, "County"),
+                            (4, "Township"),
+                            (5, "Village or community"),
+                            (6, "Grid"),
+                        ],
+                        null=True,
+                        verbose_name="level of the department",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="appeals.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A fixed department; leave sector and level empty.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: the rule applies everywhere.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="within region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routing rule',
-                'verbose_name_plural': 'routing rules',
+                "verbose_name": "routing rule",
+                "verbose_name_plural": "routing rules",
             },
         ),
         migrations.CreateModel(
-            name='AppealEvent',
+            name="AppealEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('filed', 'Filed'), ('routed', 'Sent to a department'), ('linked', 'Joined to a case already open'), ('accepted', 'Accepted'), ('info_requested', 'Information asked of the resident'), ('info_provided', 'Information given by the resident'), ('transferred', 'Transferred to another department'), ('reassigned', 'Reassigned by a supervisor'), ('escalated', 'Escalated for being late'), ('resolved', 'Answered'), ('declined', 'Declined as out of scope'), ('rated', 'Rated by the resident'), ('reopened', 'Reopened by the resident'), ('closed', 'Closed')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='appeals.appeal')),
-                ('department', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("filed", "Filed"),
+                            ("routed", "Sent to a department"),
+                            ("linked", "Joined to a case already open"),
+                            ("accepted", "Accepted"),
+                            ("info_requested", "Information asked of the resident"),
+                            ("info_provided", "Information given by the resident"),
+                            ("transferred", "Transferred to another department"),
+                            ("reassigned", "Reassigned by a supervisor"),
+                            ("escalated", "Escalated for being late"),
+                            ("resolved", "Answered"),
+                            ("declined", "Declined as out of scope"),
+                            ("rated", "Rated by the resident"),
+                            ("reopened", "Reopened by the resident"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appeal event',
-                'verbose_name_plural': 'appeal events',
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['appeal', 'created_at'], name='event_appeal')],
+                "verbose_name": "appeal event",
+                "verbose_name_plural": "appeal events",
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(fields=["appeal", "created_at"], name="event_appeal")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['department', 'status', 'resolution_due'], name='appeal_inbox'),
+            model_name="appeal",
+            index=models.Index(
+                fields=["department", "status", "resolution_due"], name="appeal_inbox"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['resident', '-created_at'], name='appeal_resident'),
+            model_name="appeal",
+            index=models.Index(
+                fields=["resident", "-created_at"], name="appeal_resident"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['category', 'location', '-created_at'], name='appeal_place'),
+            model_name="appeal",
+            index=models.Index(
+                fields=["category", "location", "-created_at"], name="appeal_place"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(condition=models.Q(('status', 'submitted')), fields=['created_at'], name='appeal_unrouted'),
+            model_name="appeal",
+            index=models.Index(
+                condition=models.Q(("status", "submitted")),
+                fields=["created_at"],
+                name="appeal_unrouted",
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(condition=models.Q(('status__in', ['routed', 'accepted'])), fields=['resolution_due'], name='appeal_open_due'),
+            model_name="appeal",
+            index=models.Index(
+                condition=models.Q(("status__in", ["routed", "accepted"])),
+                fields=["resolution_due"],
+                name="appeal_open_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['escalated_to', 'status'], name='appeal_escalated'),
+            model_name="appeal",
+            index=models.Index(
+                fields=["escalated_to", "status"], name="appeal_escalated"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', '-created_at'], name='notification_inbox'),
+            model_name="notification",
+            index=models.Index(
+                fields=["recipient", "-created_at"], name="notification_inbox"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='score_one_to_five'),
+            model_name="rating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)),
+                name="score_one_to_five",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.CheckConstraint(condition=models.Q(('department__isnull', False), models.Q(models.Q(('sector', ''), _negated=True), ('level__isnull', False)), _connector='OR'), name='rule_names_a_target'),
+            model_name="routingrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("department__isnull", False),
+                    models.Q(
+                        models.Q(("sector", ""), _negated=True),
+                        ("level__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="rule_names_a_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.UniqueConstraint(fields=('category', 'region'), name='one_rule_per_category_and_region'),
+            model_name="routingrule",
+            constraint=models.UniqueConstraint(
+                fields=("category", "region"), name="one_rule_per_category_and_region"
+            ),
         ),
     ]

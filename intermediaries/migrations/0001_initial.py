@@ -7,91 +7,283 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('appeals', '0001_initial'),
-        ('regions', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("appeals", "0001_initial"),
+        ("regions", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Intermediary',
+            name="Intermediary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Registered, not yet active'), ('active', 'Active'), ('suspended', 'Suspended')], default='pending', max_length=10, verbose_name='status')),
-                ('registered_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registered')),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status changed')),
-                ('status_note', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('communities', models.ManyToManyField(blank=True, limit_choices_to={'level': 5}, related_name='+', to='regions.region', verbose_name='communities served')),
-                ('department', models.ForeignKey(help_text='Its staff assign the communities and may suspend the volunteer.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.department', verbose_name='managed by')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
-                ('user', models.OneToOneField(limit_choices_to={'role': 'intermediary'}, on_delete=django.db.models.deletion.PROTECT, related_name='volunteer_profile', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Registered, not yet active"),
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "registered_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="registered"
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="status changed"
+                    ),
+                ),
+                (
+                    "status_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="reason"),
+                ),
+                (
+                    "communities",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"level": 5},
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="communities served",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        help_text="Its staff assign the communities and may suspend the volunteer.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.department",
+                        verbose_name="managed by",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registered by",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        limit_choices_to={"role": "intermediary"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="volunteer_profile",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'community volunteer',
-                'verbose_name_plural': 'community volunteers',
-                'ordering': ['user__username'],
+                "verbose_name": "community volunteer",
+                "verbose_name_plural": "community volunteers",
+                "ordering": ["user__username"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(editable=False, max_length=64, unique=True)),
-                ('files_on_behalf', models.BooleanField(verbose_name="may file on the resident's behalf")),
-                ('shares_record', models.BooleanField(verbose_name='may share the record with the department that answers')),
-                ('method', models.CharField(choices=[('signed', 'Signed on the screen'), ('spoken', 'Spoken, and attested by the volunteer')], max_length=10, verbose_name='how')),
-                ('signature_png', models.BinaryField(blank=True, default=b'', verbose_name='signature (PNG)')),
-                ('attestation', models.TextField(blank=True, verbose_name="volunteer's attestation")),
-                ('consented_at', models.DateTimeField(verbose_name='consented')),
-                ('recorded_at', models.DateTimeField(verbose_name='received by the platform')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='volunteer_consents', to='registry.resident', verbose_name='resident')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('intermediary', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='intermediaries.intermediary', verbose_name='volunteer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("key", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "files_on_behalf",
+                    models.BooleanField(
+                        verbose_name="may file on the resident's behalf"
+                    ),
+                ),
+                (
+                    "shares_record",
+                    models.BooleanField(
+                        verbose_name="may share the record with the department that answers"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("signed", "Signed on the screen"),
+                            ("spoken", "Spoken, and attested by the volunteer"),
+                        ],
+                        max_length=10,
+                        verbose_name="how",
+                    ),
+                ),
+                (
+                    "signature_png",
+                    models.BinaryField(
+                        blank=True, default=b"", verbose_name="signature (PNG)"
+                    ),
+                ),
+                (
+                    "attestation",
+                    models.TextField(
+                        blank=True, verbose_name="volunteer's attestation"
+                    ),
+                ),
+                ("consented_at", models.DateTimeField(verbose_name="consented")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(verbose_name="received by the platform"),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="withdrawn"
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="volunteer_consents",
+                        to="registry.resident",
+                        verbose_name="resident",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "intermediary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents",
+                        to="intermediaries.intermediary",
+                        verbose_name="volunteer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'ordering': ['-consented_at'],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "ordering": ["-consented_at"],
             },
         ),
         migrations.CreateModel(
-            name='AssistedAppeal',
+            name="AssistedAppeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('appeal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='assisted', to='appeals.appeal', verbose_name='appeal')),
-                ('consent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='intermediaries.consent', verbose_name='consent')),
-                ('intermediary', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='intermediaries.intermediary', verbose_name='volunteer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "appeal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assisted",
+                        to="appeals.appeal",
+                        verbose_name="appeal",
+                    ),
+                ),
+                (
+                    "consent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="intermediaries.consent",
+                        verbose_name="consent",
+                    ),
+                ),
+                (
+                    "intermediary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="intermediaries.intermediary",
+                        verbose_name="volunteer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appeal filed by a volunteer',
-                'verbose_name_plural': 'appeals filed by volunteers',
+                "verbose_name": "appeal filed by a volunteer",
+                "verbose_name_plural": "appeals filed by volunteers",
             },
         ),
         migrations.AddIndex(
-            model_name='consent',
-            index=models.Index(fields=['intermediary', 'resident'], name='consent_pair'),
+            model_name="consent",
+            index=models.Index(
+                fields=["intermediary", "resident"], name="consent_pair"
+            ),
         ),
         migrations.AddIndex(
-            model_name='consent',
-            index=models.Index(fields=['resident', '-consented_at'], name='consent_resident'),
+            model_name="consent",
+            index=models.Index(
+                fields=["resident", "-consented_at"], name="consent_resident"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('method', 'signed'), _negated=True), models.Q(('signature_png', b''), _negated=True), _connector='OR'), name='signed_consent_has_signature'),
+            model_name="consent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("method", "signed"), _negated=True),
+                    models.Q(("signature_png", b""), _negated=True),
+                    _connector="OR",
+                ),
+                name="signed_consent_has_signature",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('method', 'spoken'), _negated=True), models.Q(('attestation', ''), _negated=True), _connector='OR'), name='spoken_consent_is_attested'),
+            model_name="consent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("method", "spoken"), _negated=True),
+                    models.Q(("attestation", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="spoken_consent_is_attested",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assistedappeal',
-            index=models.Index(fields=['intermediary', '-created_at'], name='assisted_volunteer'),
+            model_name="assistedappeal",
+            index=models.Index(
+                fields=["intermediary", "-created_at"], name="assisted_volunteer"
+            ),
         ),
     ]

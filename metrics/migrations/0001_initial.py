@@ -6,154 +6,514 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvaluationRun',
+            name="EvaluationRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Waiting to start'), ('running', 'Running'), ('done', 'Finished'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
-                ('stage', models.CharField(choices=[('waiting', 'Waiting'), ('collecting', 'Collecting KPIs and resources'), ('solving', 'Solving the DEA programs'), ('storing', 'Storing the results'), ('finished', 'Finished')], default='waiting', max_length=12, verbose_name='stage')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Province'), (2, 'Prefecture'), (3, 'County'), (4, 'Township'), (5, 'Village or community'), (6, 'Grid')], default=3, verbose_name='level of the units')),
-                ('period_start', models.DateField(verbose_name='first day')),
-                ('period_end', models.DateField(verbose_name='last day')),
-                ('parameters', models.JSONField(default=dict, verbose_name='parameters')),
-                ('data', models.JSONField(default=dict, verbose_name='data used')),
-                ('code_version', models.CharField(blank=True, max_length=200, verbose_name='code version')),
-                ('failure', models.CharField(blank=True, choices=[('', 'None'), ('no_units', 'No unit has both resources and KPIs for the period.'), ('bad_data', 'The data cannot be evaluated.'), ('error', 'An unexpected error stopped the run.')], max_length=10, verbose_name='failure')),
-                ('detail', models.TextField(blank=True, verbose_name='technical detail')),
-                ('created_at', models.DateTimeField(verbose_name='requested')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('scope', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='compared within')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to start"),
+                            ("running", "Running"),
+                            ("done", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting"),
+                            ("collecting", "Collecting KPIs and resources"),
+                            ("solving", "Solving the DEA programs"),
+                            ("storing", "Storing the results"),
+                            ("finished", "Finished"),
+                        ],
+                        default="waiting",
+                        max_length=12,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="progress (%)"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Province"),
+                            (2, "Prefecture"),
+                            (3, "County"),
+                            (4, "Township"),
+                            (5, "Village or community"),
+                            (6, "Grid"),
+                        ],
+                        default=3,
+                        verbose_name="level of the units",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="first day")),
+                ("period_end", models.DateField(verbose_name="last day")),
+                (
+                    "parameters",
+                    models.JSONField(default=dict, verbose_name="parameters"),
+                ),
+                ("data", models.JSONField(default=dict, verbose_name="data used")),
+                (
+                    "code_version",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="code version"
+                    ),
+                ),
+                (
+                    "failure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            (
+                                "no_units",
+                                "No unit has both resources and KPIs for the period.",
+                            ),
+                            ("bad_data", "The data cannot be evaluated."),
+                            ("error", "An unexpected error stopped the run."),
+                        ],
+                        max_length=10,
+                        verbose_name="failure",
+                    ),
+                ),
+                (
+                    "detail",
+                    models.TextField(blank=True, verbose_name="technical detail"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="requested")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="started"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="finished"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "scope",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="compared within",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evaluation run',
-                'verbose_name_plural': 'evaluation runs',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "evaluation run",
+                "verbose_name_plural": "evaluation runs",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='KpiSnapshot',
+            name="KpiSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_kind', models.CharField(choices=[('month', 'Calendar month'), ('rolling30', 'Last 30 days')], max_length=10, verbose_name='period')),
-                ('period_start', models.DateField(verbose_name='first day')),
-                ('period_end', models.DateField(verbose_name='last day')),
-                ('population', models.PositiveIntegerField(verbose_name='registered residents')),
-                ('vulnerable_population', models.PositiveIntegerField(verbose_name='registered vulnerable residents')),
-                ('appeals', models.PositiveIntegerField(verbose_name='appeals filed')),
-                ('handled', models.PositiveIntegerField(verbose_name='appeals handled')),
-                ('appeals_per_10k', models.FloatField(blank=True, null=True, verbose_name='appeals per 10,000 residents')),
-                ('first_response_median_hours', models.FloatField(blank=True, null=True)),
-                ('first_response_p90_hours', models.FloatField(blank=True, null=True)),
-                ('first_response_mean_hours', models.FloatField(blank=True, null=True)),
-                ('resolution_median_hours', models.FloatField(blank=True, null=True)),
-                ('resolution_p90_hours', models.FloatField(blank=True, null=True)),
-                ('resolution_mean_hours', models.FloatField(blank=True, null=True)),
-                ('resolved', models.PositiveIntegerField(verbose_name='answered')),
-                ('resolved_on_time', models.PositiveIntegerField(verbose_name='answered on time')),
-                ('resolution_rate', models.FloatField(blank=True, null=True)),
-                ('on_time_rate', models.FloatField(blank=True, null=True)),
-                ('answered_ever', models.PositiveIntegerField(verbose_name='answered at least once')),
-                ('reopened', models.PositiveIntegerField(verbose_name='reopened')),
-                ('reopen_rate', models.FloatField(blank=True, null=True)),
-                ('ratings', models.PositiveIntegerField(verbose_name='ratings')),
-                ('satisfaction_index', models.FloatField(blank=True, null=True)),
-                ('served_vulnerable', models.PositiveIntegerField()),
-                ('minority_language', models.PositiveIntegerField()),
-                ('minority_language_answered', models.PositiveIntegerField()),
-                ('vulnerable_appeals', models.PositiveIntegerField()),
-                ('vulnerable_assisted', models.PositiveIntegerField()),
-                ('inclusion_parity', models.FloatField(blank=True, null=True)),
-                ('inclusion_language', models.FloatField(blank=True, null=True)),
-                ('inclusion_assisted', models.FloatField(blank=True, null=True)),
-                ('inclusion_score', models.FloatField(blank=True, null=True)),
-                ('computed_at', models.DateTimeField(verbose_name='computed')),
-                ('department', models.ForeignKey(blank=True, help_text="Empty: every department's appeals in the region.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.department', verbose_name='department')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[
+                            ("month", "Calendar month"),
+                            ("rolling30", "Last 30 days"),
+                        ],
+                        max_length=10,
+                        verbose_name="period",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="first day")),
+                ("period_end", models.DateField(verbose_name="last day")),
+                (
+                    "population",
+                    models.PositiveIntegerField(verbose_name="registered residents"),
+                ),
+                (
+                    "vulnerable_population",
+                    models.PositiveIntegerField(
+                        verbose_name="registered vulnerable residents"
+                    ),
+                ),
+                ("appeals", models.PositiveIntegerField(verbose_name="appeals filed")),
+                (
+                    "handled",
+                    models.PositiveIntegerField(verbose_name="appeals handled"),
+                ),
+                (
+                    "appeals_per_10k",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        verbose_name="appeals per 10,000 residents",
+                    ),
+                ),
+                (
+                    "first_response_median_hours",
+                    models.FloatField(blank=True, null=True),
+                ),
+                ("first_response_p90_hours", models.FloatField(blank=True, null=True)),
+                ("first_response_mean_hours", models.FloatField(blank=True, null=True)),
+                ("resolution_median_hours", models.FloatField(blank=True, null=True)),
+                ("resolution_p90_hours", models.FloatField(blank=True, null=True)),
+                ("resolution_mean_hours", models.FloatField(blank=True, null=True)),
+                ("resolved", models.PositiveIntegerField(verbose_name="answered")),
+                (
+                    "resolved_on_time",
+                    models.PositiveIntegerField(verbose_name="answered on time"),
+                ),
+                ("resolution_rate", models.FloatField(blank=True, null=True)),
+                ("on_time_rate", models.FloatField(blank=True, null=True)),
+                (
+                    "answered_ever",
+                    models.PositiveIntegerField(verbose_name="answered at least once"),
+                ),
+                ("reopened", models.PositiveIntegerField(verbose_name="reopened")),
+                ("reopen_rate", models.FloatField(blank=True, null=True)),
+                ("ratings", models.PositiveIntegerField(verbose_name="ratings")),
+                ("satisfaction_index", models.FloatField(blank=True, null=True)),
+                ("served_vulnerable", models.PositiveIntegerField()),
+                ("minority_language", models.PositiveIntegerField()),
+                ("minority_language_answered", models.PositiveIntegerField()),
+                ("vulnerable_appeals", models.PositiveIntegerField()),
+                ("vulnerable_assisted", models.PositiveIntegerField()),
+                ("inclusion_parity", models.FloatField(blank=True, null=True)),
+                ("inclusion_language", models.FloatField(blank=True, null=True)),
+                ("inclusion_assisted", models.FloatField(blank=True, null=True)),
+                ("inclusion_score", models.FloatField(blank=True, null=True)),
+                ("computed_at", models.DateTimeField(verbose_name="computed")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: every department's appeals in the region.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'KPI snapshot',
-                'verbose_name_plural': 'KPI snapshots',
-                'ordering': ['region__tree_code', '-period_start'],
-                'indexes': [models.Index(fields=['region', 'period_kind', '-period_start'], name='snapshot_series'), models.Index(fields=['period_kind', 'period_start', 'period_end'], name='snapshot_period')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('department__isnull', True)), fields=('region', 'period_kind', 'period_start', 'period_end'), name='one_region_snapshot_per_period'), models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('region', 'department', 'period_kind', 'period_start', 'period_end'), name='one_department_snapshot_per_period')],
+                "verbose_name": "KPI snapshot",
+                "verbose_name_plural": "KPI snapshots",
+                "ordering": ["region__tree_code", "-period_start"],
+                "indexes": [
+                    models.Index(
+                        fields=["region", "period_kind", "-period_start"],
+                        name="snapshot_series",
+                    ),
+                    models.Index(
+                        fields=["period_kind", "period_start", "period_end"],
+                        name="snapshot_period",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("department__isnull", True)),
+                        fields=("region", "period_kind", "period_start", "period_end"),
+                        name="one_region_snapshot_per_period",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("department__isnull", False)),
+                        fields=(
+                            "region",
+                            "department",
+                            "period_kind",
+                            "period_start",
+                            "period_end",
+                        ),
+                        name="one_department_snapshot_per_period",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ResourceRecord',
+            name="ResourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField(verbose_name='first day')),
-                ('period_end', models.DateField(verbose_name='last day')),
-                ('staff', models.DecimalField(decimal_places=1, max_digits=9, verbose_name='staff (full-time equivalents)')),
-                ('budget', models.DecimalField(decimal_places=2, max_digits=15, verbose_name='budget (yuan)')),
-                ('digital_coverage', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='digital infrastructure coverage (%)')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='imported from')),
-                ('imported_at', models.DateTimeField(verbose_name='imported')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="first day")),
+                ("period_end", models.DateField(verbose_name="last day")),
+                (
+                    "staff",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=9,
+                        verbose_name="staff (full-time equivalents)",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=15, verbose_name="budget (yuan)"
+                    ),
+                ),
+                (
+                    "digital_coverage",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        verbose_name="digital infrastructure coverage (%)",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="imported from"
+                    ),
+                ),
+                ("imported_at", models.DateTimeField(verbose_name="imported")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'resource record',
-                'verbose_name_plural': 'resource records',
-                'ordering': ['region__tree_code', '-period_start'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'period_start', 'period_end'), name='one_resource_record_per_period'), models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='resource_period_in_order'), models.CheckConstraint(condition=models.Q(('digital_coverage__gte', 0), ('digital_coverage__lte', 100)), name='coverage_is_a_percentage')],
+                "verbose_name": "resource record",
+                "verbose_name_plural": "resource records",
+                "ordering": ["region__tree_code", "-period_start"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "period_start", "period_end"),
+                        name="one_resource_record_per_period",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("period_end__gte", models.F("period_start"))
+                        ),
+                        name="resource_period_in_order",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("digital_coverage__gte", 0), ("digital_coverage__lte", 100)
+                        ),
+                        name="coverage_is_a_percentage",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SecondStageResult',
+            name="SecondStageResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dependent', models.CharField(choices=[('technical', 'Technical efficiency'), ('pure_technical', 'Pure technical efficiency')], max_length=20, verbose_name='score')),
-                ('units', models.PositiveIntegerField(verbose_name='units')),
-                ('intercept', models.FloatField(blank=True, null=True)),
-                ('slope', models.FloatField(blank=True, null=True, verbose_name='estimate')),
-                ('standard_error', models.FloatField(blank=True, null=True)),
-                ('ci_low', models.FloatField(blank=True, null=True)),
-                ('ci_high', models.FloatField(blank=True, null=True)),
-                ('p_value', models.FloatField(blank=True, null=True)),
-                ('r_squared', models.FloatField(blank=True, null=True)),
-                ('skipped', models.CharField(blank=True, choices=[('', 'None'), ('too_few_units', 'Fewer than three units: no estimate.'), ('no_variation', 'Coverage is the same everywhere: no estimate.')], max_length=15, verbose_name='no estimate because')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='second_stage', to='metrics.evaluationrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "dependent",
+                    models.CharField(
+                        choices=[
+                            ("technical", "Technical efficiency"),
+                            ("pure_technical", "Pure technical efficiency"),
+                        ],
+                        max_length=20,
+                        verbose_name="score",
+                    ),
+                ),
+                ("units", models.PositiveIntegerField(verbose_name="units")),
+                ("intercept", models.FloatField(blank=True, null=True)),
+                (
+                    "slope",
+                    models.FloatField(blank=True, null=True, verbose_name="estimate"),
+                ),
+                ("standard_error", models.FloatField(blank=True, null=True)),
+                ("ci_low", models.FloatField(blank=True, null=True)),
+                ("ci_high", models.FloatField(blank=True, null=True)),
+                ("p_value", models.FloatField(blank=True, null=True)),
+                ("r_squared", models.FloatField(blank=True, null=True)),
+                (
+                    "skipped",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("too_few_units", "Fewer than three units: no estimate."),
+                            (
+                                "no_variation",
+                                "Coverage is the same everywhere: no estimate.",
+                            ),
+                        ],
+                        max_length=15,
+                        verbose_name="no estimate because",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="second_stage",
+                        to="metrics.evaluationrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'second-stage result',
-                'verbose_name_plural': 'second-stage results',
-                'ordering': ['run', 'dependent'],
-                'constraints': [models.UniqueConstraint(fields=('run', 'dependent'), name='one_regression_per_score')],
+                "verbose_name": "second-stage result",
+                "verbose_name_plural": "second-stage results",
+                "ordering": ["run", "dependent"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("run", "dependent"), name="one_regression_per_score"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UnitResult',
+            name="UnitResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('technical', models.FloatField(verbose_name='technical efficiency')),
-                ('pure_technical', models.FloatField(verbose_name='pure technical efficiency')),
-                ('scale', models.FloatField(verbose_name='scale efficiency')),
-                ('returns_to_scale', models.CharField(choices=[('increasing', 'Increasing: too small for its best size'), ('constant', 'Constant: at its best size'), ('decreasing', 'Decreasing: larger than its best size')], max_length=12, verbose_name='returns to scale')),
-                ('gap', models.CharField(choices=[('none', 'Efficient'), ('scale', 'Scale: the amount of resources'), ('technical', 'Pure technical: how resources are used')], max_length=10, verbose_name='main gap')),
-                ('peers', models.JSONField(default=list, verbose_name='peers')),
-                ('targets', models.JSONField(default=dict, verbose_name='targets')),
-                ('digital_coverage', models.FloatField(verbose_name='digital infrastructure coverage (%)')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='unit')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='metrics.evaluationrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("technical", models.FloatField(verbose_name="technical efficiency")),
+                (
+                    "pure_technical",
+                    models.FloatField(verbose_name="pure technical efficiency"),
+                ),
+                ("scale", models.FloatField(verbose_name="scale efficiency")),
+                (
+                    "returns_to_scale",
+                    models.CharField(
+                        choices=[
+                            ("increasing", "Increasing: too small for its best size"),
+                            ("constant", "Constant: at its best size"),
+                            ("decreasing", "Decreasing: larger than its best size"),
+                        ],
+                        max_length=12,
+                        verbose_name="returns to scale",
+                    ),
+                ),
+                (
+                    "gap",
+                    models.CharField(
+                        choices=[
+                            ("none", "Efficient"),
+                            ("scale", "Scale: the amount of resources"),
+                            ("technical", "Pure technical: how resources are used"),
+                        ],
+                        max_length=10,
+                        verbose_name="main gap",
+                    ),
+                ),
+                ("peers", models.JSONField(default=list, verbose_name="peers")),
+                ("targets", models.JSONField(default=dict, verbose_name="targets")),
+                (
+                    "digital_coverage",
+                    models.FloatField(
+                        verbose_name="digital infrastructure coverage (%)"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="metrics.evaluationrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit result',
-                'verbose_name_plural': 'unit results',
-                'ordering': ['run', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('run', 'region'), name='one_result_per_unit'), models.UniqueConstraint(fields=('run', 'position'), name='one_result_per_position')],
+                "verbose_name": "unit result",
+                "verbose_name_plural": "unit results",
+                "ordering": ["run", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("run", "region"), name="one_result_per_unit"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("run", "position"), name="one_result_per_position"
+                    ),
+                ],
             },
         ),
     ]

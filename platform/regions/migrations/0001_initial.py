@@ -5,65 +5,217 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=15, unique=True, verbose_name='official code')),
-                ('tree_code', models.CharField(editable=False, max_length=15, unique=True)),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_bo', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_ii', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=100, null=True, verbose_name='name')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Province'), (2, 'Prefecture'), (3, 'County'), (4, 'Township'), (5, 'Village or community'), (6, 'Grid')], verbose_name='level')),
-                ('kind', models.CharField(blank=True, max_length=40, verbose_name='kind')),
-                ('economic_zone', models.CharField(blank=True, choices=[('chengdu_plain', 'Chengdu Plain'), ('south', 'South Sichuan'), ('northeast', 'Northeast Sichuan'), ('panxi', 'Panxi'), ('northwest', 'Northwest Sichuan')], max_length=20, verbose_name='economic zone')),
-                ('ethnic_autonomy', models.CharField(blank=True, choices=[('', 'None'), ('tibetan', 'Tibetan'), ('tibetan_qiang', 'Tibetan and Qiang'), ('yi', 'Yi'), ('qiang', 'Qiang')], max_length=20, verbose_name='ethnic autonomous area')),
-                ('is_administrative', models.BooleanField(default=True, help_text='False for state farms, forestry bureaus and reserves.', verbose_name='administrative division')),
-                ('is_invented', models.BooleanField(default=False, help_text='Grids are invented: Sichuan publishes none.', verbose_name='invented for the demo')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=15, unique=True, verbose_name="official code"
+                    ),
+                ),
+                (
+                    "tree_code",
+                    models.CharField(editable=False, max_length=15, unique=True),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_zh_hans",
+                    models.CharField(max_length=100, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_bo",
+                    models.CharField(max_length=100, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_ii",
+                    models.CharField(max_length=100, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(max_length=100, null=True, verbose_name="name"),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Province"),
+                            (2, "Prefecture"),
+                            (3, "County"),
+                            (4, "Township"),
+                            (5, "Village or community"),
+                            (6, "Grid"),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(blank=True, max_length=40, verbose_name="kind"),
+                ),
+                (
+                    "economic_zone",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("chengdu_plain", "Chengdu Plain"),
+                            ("south", "South Sichuan"),
+                            ("northeast", "Northeast Sichuan"),
+                            ("panxi", "Panxi"),
+                            ("northwest", "Northwest Sichuan"),
+                        ],
+                        max_length=20,
+                        verbose_name="economic zone",
+                    ),
+                ),
+                (
+                    "ethnic_autonomy",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("tibetan", "Tibetan"),
+                            ("tibetan_qiang", "Tibetan and Qiang"),
+                            ("yi", "Yi"),
+                            ("qiang", "Qiang"),
+                        ],
+                        max_length=20,
+                        verbose_name="ethnic autonomous area",
+                    ),
+                ),
+                (
+                    "is_administrative",
+                    models.BooleanField(
+                        default=True,
+                        help_text="False for state farms, forestry bureaus and reserves.",
+                        verbose_name="administrative division",
+                    ),
+                ),
+                (
+                    "is_invented",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Grids are invented: Sichuan publishes none.",
+                        verbose_name="invented for the demo",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['tree_code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["tree_code"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('name_bo', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('name_ii', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('sector', models.CharField(choices=[('civil_affairs', 'Civil affairs'), ('health', 'Health'), ('social_security', 'Human resources and social security'), ('housing', 'Housing and urban-rural development'), ('public_security', 'Public security'), ('ecology', 'Ecology and environment'), ('education', 'Education'), ('agriculture', 'Agriculture and rural affairs'), ('general', 'General office'), ('social_organisation', 'Social organisation')], max_length=30, verbose_name='sector')),
-                ('is_government', models.BooleanField(default=True, verbose_name='government department')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='regions.region', verbose_name='jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(max_length=60, unique=True, verbose_name="code"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "name_zh_hans",
+                    models.CharField(max_length=120, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_bo",
+                    models.CharField(max_length=120, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_ii",
+                    models.CharField(max_length=120, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(max_length=120, null=True, verbose_name="name"),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("civil_affairs", "Civil affairs"),
+                            ("health", "Health"),
+                            ("social_security", "Human resources and social security"),
+                            ("housing", "Housing and urban-rural development"),
+                            ("public_security", "Public security"),
+                            ("ecology", "Ecology and environment"),
+                            ("education", "Education"),
+                            ("agriculture", "Agriculture and rural affairs"),
+                            ("general", "General office"),
+                            ("social_organisation", "Social organisation"),
+                        ],
+                        max_length=30,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "is_government",
+                    models.BooleanField(
+                        default=True, verbose_name="government department"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="regions.region",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['jurisdiction__tree_code', 'code'],
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["jurisdiction__tree_code", "code"],
             },
         ),
         migrations.AddIndex(
-            model_name='region',
-            index=models.Index(fields=['tree_code'], name='region_tree_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="region",
+            index=models.Index(
+                fields=["tree_code"],
+                name="region_tree_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ),
         migrations.AddIndex(
-            model_name='region',
-            index=models.Index(fields=['level', 'tree_code'], name='region_level_tree'),
+            model_name="region",
+            index=models.Index(fields=["level", "tree_code"], name="region_level_tree"),
         ),
     ]

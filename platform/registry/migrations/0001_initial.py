@@ -7,98 +7,325 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessGrant',
+            name="AccessGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('self', 'The resident viewing or updating their own record'), ('registration', 'Registering a resident'), ('service', "Answering the resident's request"), ('eligibility', 'Checking eligibility for a benefit'), ('correction', 'Correcting the record'), ('emergency', 'Emergency assistance')], max_length=20, verbose_name='purpose')),
-                ('fields', models.JSONField(help_text="Names of the record's fields.", verbose_name='fields')),
-                ('may_change', models.BooleanField(default=False, verbose_name='may change these fields')),
-                ('valid_from', models.DateField(default=django.utils.timezone.localdate, verbose_name='valid from')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('legal_basis', models.CharField(max_length=200, verbose_name='legal basis')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='regions.department', verbose_name='department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            (
+                                "self",
+                                "The resident viewing or updating their own record",
+                            ),
+                            ("registration", "Registering a resident"),
+                            ("service", "Answering the resident's request"),
+                            ("eligibility", "Checking eligibility for a benefit"),
+                            ("correction", "Correcting the record"),
+                            ("emergency", "Emergency assistance"),
+                        ],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "fields",
+                    models.JSONField(
+                        help_text="Names of the record's fields.", verbose_name="fields"
+                    ),
+                ),
+                (
+                    "may_change",
+                    models.BooleanField(
+                        default=False, verbose_name="may change these fields"
+                    ),
+                ),
+                (
+                    "valid_from",
+                    models.DateField(
+                        default=django.utils.timezone.localdate,
+                        verbose_name="valid from",
+                    ),
+                ),
+                (
+                    "valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(max_length=200, verbose_name="legal basis"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to="regions.department",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access grant',
-                'verbose_name_plural': 'access grants',
+                "verbose_name": "access grant",
+                "verbose_name_plural": "access grants",
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='household number')),
-                ('address', models.CharField(max_length=200, verbose_name='address')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='community')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=30, unique=True, verbose_name="household number"
+                    ),
+                ),
+                ("address", models.CharField(max_length=200, verbose_name="address")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household',
-                'verbose_name_plural': 'households',
+                "verbose_name": "household",
+                "verbose_name_plural": "households",
             },
         ),
         migrations.CreateModel(
-            name='Resident',
+            name="Resident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=100, verbose_name='name')),
-                ('id_number_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('id_number_last4', models.CharField(max_length=4, verbose_name='ID number (last four)')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='phone number')),
-                ('birth_date', models.DateField(verbose_name='date of birth')),
-                ('gender', models.CharField(choices=[('female', 'Female'), ('male', 'Male')], max_length=10, verbose_name='gender')),
-                ('ethnicity', models.CharField(blank=True, max_length=30, verbose_name='ethnicity')),
-                ('preferred_language', models.CharField(choices=[('zh-hans', 'Simplified Chinese'), ('bo', 'Tibetan'), ('ii', 'Nuosu Yi'), ('en', 'English')], default='zh-hans', max_length=10, verbose_name='preferred language')),
-                ('lives_alone', models.BooleanField(default=False, verbose_name='lives alone')),
-                ('has_disability', models.BooleanField(default=False, verbose_name='has a disability')),
-                ('low_income', models.BooleanField(default=False, verbose_name='low income')),
-                ('low_digital_literacy', models.BooleanField(default=False, verbose_name='needs help with digital services')),
-                ('accessibility_needs', models.TextField(blank=True, verbose_name='accessibility needs')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('account', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resident_record', to=settings.AUTH_USER_MODEL)),
-                ('home_community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='home community')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='registry.household', verbose_name='household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "id_number_hash",
+                    models.CharField(editable=False, max_length=64, unique=True),
+                ),
+                (
+                    "id_number_last4",
+                    models.CharField(
+                        max_length=4, verbose_name="ID number (last four)"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="phone number",
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="date of birth")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("female", "Female"), ("male", "Male")],
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="ethnicity"
+                    ),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[
+                            ("zh-hans", "Simplified Chinese"),
+                            ("bo", "Tibetan"),
+                            ("ii", "Nuosu Yi"),
+                            ("en", "English"),
+                        ],
+                        default="zh-hans",
+                        max_length=10,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "lives_alone",
+                    models.BooleanField(default=False, verbose_name="lives alone"),
+                ),
+                (
+                    "has_disability",
+                    models.BooleanField(default=False, verbose_name="has a disability"),
+                ),
+                (
+                    "low_income",
+                    models.BooleanField(default=False, verbose_name="low income"),
+                ),
+                (
+                    "low_digital_literacy",
+                    models.BooleanField(
+                        default=False, verbose_name="needs help with digital services"
+                    ),
+                ),
+                (
+                    "accessibility_needs",
+                    models.TextField(blank=True, verbose_name="accessibility needs"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
+                ),
+                (
+                    "account",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="resident_record",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "home_community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="home community",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="registry.household",
+                        verbose_name="household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'resident record',
-                'verbose_name_plural': 'resident records',
+                "verbose_name": "resident record",
+                "verbose_name_plural": "resident records",
             },
         ),
         migrations.CreateModel(
-            name='ResidentRevision',
+            name="ResidentRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('changes', models.JSONField()),
-                ('purpose', models.CharField(choices=[('self', 'The resident viewing or updating their own record'), ('registration', 'Registering a resident'), ('service', "Answering the resident's request"), ('eligibility', 'Checking eligibility for a benefit'), ('correction', 'Correcting the record'), ('emergency', 'Emergency assistance')], max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.department')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='registry.resident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("changes", models.JSONField()),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            (
+                                "self",
+                                "The resident viewing or updating their own record",
+                            ),
+                            ("registration", "Registering a resident"),
+                            ("service", "Answering the resident's request"),
+                            ("eligibility", "Checking eligibility for a benefit"),
+                            ("correction", "Correcting the record"),
+                            ("emergency", "Emergency assistance"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.department",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions",
+                        to="registry.resident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'record revision',
-                'verbose_name_plural': 'record revisions',
-                'ordering': ['resident', 'version'],
+                "verbose_name": "record revision",
+                "verbose_name_plural": "record revisions",
+                "ordering": ["resident", "version"],
             },
         ),
         migrations.AddIndex(
-            model_name='resident',
-            index=models.Index(fields=['home_community'], name='resident_community'),
+            model_name="resident",
+            index=models.Index(fields=["home_community"], name="resident_community"),
         ),
         migrations.AddConstraint(
-            model_name='residentrevision',
-            constraint=models.UniqueConstraint(fields=('resident', 'version'), name='one_revision_per_version'),
+            model_name="residentrevision",
+            constraint=models.UniqueConstraint(
+                fields=("resident", "version"), name="one_revision_per_version"
+            ),
         ),
     ]
