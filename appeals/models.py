@@ -207,6 +207,9 @@ class Appeal(models.Model):
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Set when the resident withdraws the filer's authorisation (a volunteer
+    # who filed for them): the appeal goes on, the filer no longer follows it.
+    filer_access_ended_at = models.DateTimeField(null=True, blank=True)
     first_response_due = models.DateTimeField(
         _("first response due"), null=True, blank=True
     )

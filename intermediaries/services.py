@@ -520,9 +520,11 @@ def withdraw_authorisation(
     """
     if not may_withdraw(by, resident, profile):
         raise Refused(Code.NOT_ALLOWED, _("You cannot withdraw this authorisation."))
-    withdrawn = Consent.objects.filter(
-        resident=resident, intermediary=profile, withdrawn_at__isnull=True
-    ).update(withdrawn_at=timezone.now(), withdrawn_by=by)
+    with transaction.atomic():
+        withdrawn = Consent.objects.filter(
+            resident=resident, intermediary=profile, withdrawn_at__isnull=True
+        ).update(withdrawn_at=timezone.now(), withdrawn_by=by)
+        filing.end_filer_access(resident=resident, filed_by=profile.user)
     logger.info(
         "%s consents of resident record %s withdrawn from volunteer %s",
         withdrawn,

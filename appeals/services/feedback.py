@@ -25,8 +25,10 @@ def reopen_window() -> timedelta:
 
 
 def may_act_for(user: User, appeal: Appeal) -> bool:
-    """The resident themselves, or the volunteer who filed for them."""
-    return appeal.resident.account_id == user.pk or appeal.filed_by_id == user.pk
+    """The resident, or the volunteer who filed for them while authorised."""
+    if appeal.resident.account_id == user.pk:
+        return True
+    return appeal.filed_by_id == user.pk and appeal.filer_access_ended_at is None
 
 
 def locked(appeal_id: int, user: User) -> Appeal:

@@ -122,6 +122,19 @@ def create(filing: Filing) -> Appeal:
     )
 
 
+def end_filer_access(*, resident: Resident, filed_by: User) -> int:
+    """The resident withdrew what ``filed_by`` may do for them.
+
+    Their appeals go on; the filer no longer follows, rates or sees them.
+    Returns how many appeals were affected.
+    """
+    return Appeal.objects.filter(
+        resident=resident,
+        filed_by=filed_by,
+        filer_access_ended_at__isnull=True,
+    ).update(filer_access_ended_at=timezone.now())
+
+
 def enqueue_routing(appeal_id: int) -> None:
     """Hand the appeal to the routing worker; never fail the filing over it.
 

@@ -1,11 +1,12 @@
 """After filing: the volunteer follows, relays, and the resident may withdraw."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 
-from appeals.models import Appeal, Rating, Status
-from appeals.services import workflow
+from appeals.models import Appeal, AppealPhoto, Rating, Status
+from appeals.services import feedback, workflow
 from commons.accounts.models import Role, User
 from commons.regions.models import Department
 from intermediaries import services
@@ -147,6 +148,27 @@ def test_the_resident_withdraws_and_the_volunteer_loses_sight(
     client.force_login(volunteer.user)
     page = client.get(reverse("intermediaries:appeal", args=[assisted.tracking_number]))
     assert page.status_code == 404
+
+
+def test_after_withdrawal_the_volunteer_cannot_rate_or_see_photos(
+    client, volunteer, resident, assisted, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    photo = AppealPhoto.objects.create(
+        appeal=assisted,
+        image=ContentFile(b"not shown", name="p.jpg"),
+        width=1,
+        height=1,
+    )
+    client.force_login(volunteer.user)
+    assert client.get(reverse("appeals:photo", args=[photo.pk])).status_code == 200
+
+    services.withdraw_authorisation(
+        resident=resident, profile=volunteer, by=volunteer.user
+    )
+
+    assert client.get(reverse("appeals:photo", args=[photo.pk])).status_code == 404
+    assert not feedback.may_act_for(volunteer.user, Appeal.objects.get(pk=assisted.pk))
 
 
 def test_withdrawal_leaves_the_appeal_going(client, volunteer, resident, assisted):
