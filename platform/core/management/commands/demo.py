@@ -2,10 +2,12 @@
 
 import shutil
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.module_loading import import_string
+from django.utils.translation import trans_real
 
 from commons.core.demo import seed_people
 from commons.core.scheduler import InProcessScheduler
@@ -46,6 +48,7 @@ class Command(BaseCommand):
             call_command(
                 "compilemessages", ignore_patterns=[".venv", "var"], verbosity=0
             )
+            forget_loaded_catalogues()
         else:
             self.stderr.write("msgfmt not found: install gettext for translations.")
         call_command("migrate", interactive=False, verbosity=0)
@@ -61,3 +64,16 @@ class Command(BaseCommand):
             )
         self.stdout.write("Staff sign in at /accounts/staff/sign-in/,")
         self.stdout.write("residents at /accounts/sign-in/.")
+
+
+def forget_loaded_catalogues() -> None:
+    """Drop catalogues loaded before compilemessages wrote the .mo files.
+
+    On a fresh clone the default language's catalogue is read (and found
+    empty) while the command starts; without this, the departments seeded
+    next would be named from the untranslated English.
+    """
+    trans_real._translations = {}
+    trans_real._default = None
+    trans_real._active = Local()
+    trans_real.translation_catalog_exists.cache_clear()
