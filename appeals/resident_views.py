@@ -6,15 +6,13 @@ them and show their answers.
 
 import logging
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -41,6 +39,7 @@ from appeals.models import (
     Status,
 )
 from appeals.services import feedback, filing, workflow
+from commons.accounts.decorators import resident_required
 from commons.accounts.models import User
 from commons.regions.models import Level, Region
 from commons.registry.models import Resident
@@ -65,23 +64,6 @@ NOTES_FOR_RESIDENTS = {
 }
 DETAIL_TEMPLATE = "appeals/resident/detail.html"
 
-View = Callable[..., HttpResponse]
-
-
-def resident_page(view: View) -> View:
-    """Residents only; anyone not signed in is sent to the residents' sign-in."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(
-                request.get_full_path(), "accounts:resident-sign-in"
-            )
-        if not request.user.is_resident:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def registry_record(user: User) -> Resident | None:
@@ -100,7 +82,7 @@ def own_appeal(user: User, tracking_number: str) -> Appeal:
     )
 
 
-@resident_page
+@resident_required
 def file_appeal(request: HttpRequest) -> HttpResponse:
     record = registry_record(request.user)
     if record is None:
@@ -174,13 +156,13 @@ def region_children(request: HttpRequest, code: str) -> JsonResponse:
     return JsonResponse({"code": parent.code, "children": rows})
 
 
-@resident_page
+@resident_required
 def filed(request: HttpRequest, tracking_number: str) -> HttpResponse:
     appeal = own_appeal(request.user, tracking_number)
     return render(request, "appeals/resident/filed.html", {"appeal": appeal})
 
 
-@resident_page
+@resident_required
 def my_appeals(request: HttpRequest) -> HttpResponse:
     # Queries: the registry record, the count, one page, the unread count.
     record = registry_record(request.user)
@@ -203,7 +185,7 @@ def my_appeals(request: HttpRequest) -> HttpResponse:
     )
 
 
-@resident_page
+@resident_required
 def appeal_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
     appeal = own_appeal(request.user, tracking_number)
     mark_notifications_read(request.user, appeal)
@@ -291,7 +273,7 @@ def give_feedback(
 
 
 @require_POST
-@resident_page
+@resident_required
 def provide_info(request: HttpRequest, tracking_number: str) -> HttpResponse:
     return give_feedback(
         request,
@@ -306,7 +288,7 @@ def provide_info(request: HttpRequest, tracking_number: str) -> HttpResponse:
 
 
 @require_POST
-@resident_page
+@resident_required
 def rate(request: HttpRequest, tracking_number: str) -> HttpResponse:
     return give_feedback(
         request,
@@ -325,7 +307,7 @@ def rate(request: HttpRequest, tracking_number: str) -> HttpResponse:
 
 
 @require_POST
-@resident_page
+@resident_required
 def reopen(request: HttpRequest, tracking_number: str) -> HttpResponse:
     return give_feedback(
         request,

@@ -30,12 +30,12 @@ from appeals.staff_forms import (
     ResolveForm,
     TransferForm,
 )
+from commons.accounts.decorators import department_required
 from commons.accounts.models import Role, User
 from commons.registry.access import AccessRefused, grants_for
 from commons.registry.models import Purpose, Resident
 from commons.registry.presentation import display_rows
 from commons.registry.services import read_record
-from commons.registry.views import department_required
 
 PAGE_SIZE = 25
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commons.registry.views import department_required
+from commons.accounts.decorators import department_required
 from intermediaries import services
 from intermediaries.forms import CommunitiesForm, SuspendForm, VolunteerForm
 from intermediaries.models import Intermediary, VolunteerStatus

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from commons.accounts.decorators import resident_required
 from commons.registry.models import Resident
-from commons.registry.views import resident_required
 from intermediaries import selectors, services
 from intermediaries.models import Intermediary
 

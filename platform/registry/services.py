@@ -1,7 +1,7 @@
 """Every write to the registry, each with its ledger entry in one transaction."""
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -60,7 +60,6 @@ class NewResident:
     low_digital_literacy: bool = False
     accessibility_needs: str = ""
     account: User | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def find_by_id_number(raw_id_number: str) -> Resident | None:

@@ -1,13 +1,12 @@
 """The resident's own record and ledger; look-up and registration for staff."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from commons.accounts.decorators import department_required, resident_required
 from commons.ledger.models import LedgerEntry
 from commons.registry.access import AccessRefused
 from commons.registry.forms import LookupForm, RegisterForm
@@ -21,26 +20,6 @@ from commons.registry.services import (
 )
 
 LEDGER_PAGE_SIZE = 25
-
-
-def resident_required(view):
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_resident:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def department_required(view):
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.works_for_department:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @resident_required
