@@ -65,7 +65,6 @@ NOTES_FOR_RESIDENTS = {
 DETAIL_TEMPLATE = "appeals/resident/detail.html"
 
 
-
 def registry_record(user: User) -> Resident | None:
     try:
         return Resident.objects.select_related("home_community").get(account=user)
